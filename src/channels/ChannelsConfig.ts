@@ -1,0 +1,11 @@
+/**
+ * `channels.*`: one entry per channel adapter. Each adapter owns its config Schema next to its code.
+ */
+import * as Schema from "effect/Schema"
+import { withDefault } from "../config/fields.ts"
+import { WebSocketConfig } from "./websocket/WebSocketConfig.ts"
+
+export const ChannelsConfig = Schema.Struct({
+  websocket: withDefault(WebSocketConfig, {}),
+})
+export type ChannelsConfig = typeof ChannelsConfig.Type
