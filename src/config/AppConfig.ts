@@ -40,8 +40,11 @@ export const expandHome = (value: string, homeDir: string) =>
   value === "~" ? homeDir : value.startsWith("~/") ? `${homeDir}${value.slice(1)}` : value
 
 export class AppConfig extends Context.Service<AppConfig, AppConfigShape>()("claw/config/AppConfig") {
-  /** Loads `configPath` (default `$CLAW_HOME/config.json`). */
-  static readonly layer = (configPath: string | undefined) =>
+  /**
+   * Loads `configPath` (default `$CLAW_HOME/config.json`). A missing default file means the embedded defaults; a
+   * missing explicit `--config` file is an error unless `allowMissing` (for `claw onboard`, which creates it).
+   */
+  static readonly layer = (configPath: string | undefined, options: { readonly allowMissing?: boolean } = {}) =>
     Layer.effect(
       AppConfig,
       Effect.gen(function* () {
@@ -53,7 +56,7 @@ export class AppConfig extends Context.Service<AppConfig, AppConfigShape>()("cla
           ? path.join(home, "config.json")
           : path.resolve(env.cwd, expandHome(configPath, env.homeDir))
         const fileExists = yield* fs.exists(file).pipe(Effect.orElseSucceed(() => false))
-        if (!fileExists && configPath !== undefined) {
+        if (!fileExists && configPath !== undefined && options.allowMissing !== true) {
           return yield* new ConfigError({ path: file, problems: ["(file): not found"] })
         }
         const text = fileExists
