@@ -24,7 +24,11 @@ export const assertNotEquals = <T>(actual: T, expected: T, message?: string) =>
 
 export const assertStringIncludes = (actual: string, expected: string, message?: string) =>
   withMessage(
-    () => nodeAssert.ok(actual.includes(expected), `expected ${JSON.stringify(actual)} to include ${JSON.stringify(expected)}`),
+    () =>
+      nodeAssert.ok(
+        actual.includes(expected),
+        `expected ${JSON.stringify(actual)} to include ${JSON.stringify(expected)}`,
+      ),
     message,
   )
 

@@ -118,6 +118,7 @@ export const makeWebFetchTool = (options: WebFetchOptions): Tool => {
       const { url, response } = yield* follow(client, start)
       const body = yield* readBody(response).pipe(
         Effect.mapError((error) => new ToolError({ message: `Cannot read the body of ${url.href}: ${error.message}` })),
+        Effect.timeoutOrElse({ duration: HOP_TIMEOUT, orElse: () => refuse(`Reading ${url.href} took over 30 s`) }),
       )
       const rendered = yield* renderBody(body, url.href, extractMode ?? "markdown")
       const limit = maxChars ?? options.maxChars
