@@ -12,6 +12,7 @@ import * as Schema from "effect/Schema"
 import { Environment } from "../platform/Environment.ts"
 import type { ClawConfig } from "./ConfigSchema.ts"
 import { decodeConfigText, defaultConfig } from "./decodeConfig.ts"
+import { envOverrides } from "./envOverrides.ts"
 
 export class ConfigError extends Schema.TaggedError<ConfigError>()("ConfigError", {
   path: Schema.String,
@@ -66,9 +67,7 @@ export class AppConfig extends Context.Service<AppConfig, AppConfigShape>()("cla
             ),
           )
           : undefined
-        const decoded = text === undefined
-          ? { _tag: "Ok" as const, config: defaultConfig(), warnings: [] }
-          : decodeConfigText(text)
+        const decoded = decodeConfigText(text, envOverrides(env.all()))
         if (decoded._tag === "Invalid") return yield* new ConfigError({ path: file, problems: decoded.problems })
         const configured = decoded.config.agents.defaults.workspace
         const workspace = configured === undefined

@@ -6,6 +6,7 @@ import * as Exit from "effect/Exit"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import { ClawConfig } from "./ConfigSchema.ts"
+import { mergeDeep } from "./envOverrides.ts"
 import { formatPath, normalizeKeys, type Path } from "./normalize.ts"
 
 export type Decoded =
@@ -60,14 +61,17 @@ export const decodeConfigValue = (input: unknown): Decoded => {
   return { _tag: "Invalid", problems, warnings }
 }
 
-export const decodeConfigText = (text: string): Decoded => {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch (error) {
-    return { _tag: "Invalid", problems: [`(file): not valid JSON: ${(error as Error).message}`], warnings: [] }
+/** Decodes the file's text (or `{}` when there is no file) with `overrides` (from the environment) laid over it. */
+export const decodeConfigText = (text: string | undefined, overrides: Record<string, unknown> = {}): Decoded => {
+  let parsed: unknown = {}
+  if (text !== undefined) {
+    try {
+      parsed = JSON.parse(text)
+    } catch (error) {
+      return { _tag: "Invalid", problems: [`(file): not valid JSON: ${(error as Error).message}`], warnings: [] }
+    }
   }
-  return decodeConfigValue(parsed)
+  return decodeConfigValue(Object.keys(overrides).length === 0 ? parsed : mergeDeep(parsed, overrides))
 }
 
 export const defaultConfig = (): ClawConfig => {

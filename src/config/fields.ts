@@ -5,21 +5,19 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 
-/** A field that falls back to `value` when the key is absent. */
+/** A field that falls back to `value` when the key is absent; default and description reach the JSON Schema. */
 export const withDefault = <S extends Schema.Top>(
   schema: S,
   value: S["Encoded"],
   description?: string,
 ): Schema.withDecodingDefaultKey<S> =>
-  Schema.annotateKey<Schema.withDecodingDefaultKey<S>>(
-    description === undefined ? { default: value } : { default: value, description },
-  )(Schema.withDecodingDefaultKey<S>(Effect.succeed(value))(schema))
+  Schema.withDecodingDefaultKey<S>(Effect.succeed(value))(
+    schema.annotate(description === undefined ? { default: value } : { default: value, description }) as S,
+  )
 
 /** An optional field without a default (absent stays absent). */
 export const optional = <S extends Schema.Top>(schema: S, description?: string): Schema.optionalKey<S> =>
-  Schema.annotateKey<Schema.optionalKey<S>>(description === undefined ? {} : { description })(
-    Schema.optionalKey(schema),
-  )
+  Schema.optionalKey(description === undefined ? schema : schema.annotate({ description }) as S)
 
 /** A secret: decoded from a plain string into `Redacted` so it never prints. */
 export const Secret = Schema.RedactedFromValue(Schema.String)

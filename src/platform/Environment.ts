@@ -7,6 +7,8 @@ import * as Layer from "effect/Layer"
 
 export class Environment extends Context.Service<Environment, {
   readonly get: (name: string) => string | undefined
+  /** Every variable readable under the granted permissions (empty when listing is not allowed). */
+  readonly all: () => Readonly<Record<string, string>>
   readonly homeDir: string
   readonly cwd: string
   /** `linux`, `darwin`, `windows`, … and the CPU architecture. */
@@ -30,6 +32,13 @@ export class Environment extends Context.Service<Environment, {
     }
     return Environment.of({
       get,
+      all: () => {
+        try {
+          return Deno.env.toObject()
+        } catch {
+          return {}
+        }
+      },
       homeDir: get("HOME") ?? get("USERPROFILE") ?? Deno.cwd(),
       cwd: Deno.cwd(),
       os: Deno.build.os,
@@ -46,6 +55,7 @@ export class Environment extends Context.Service<Environment, {
       Environment,
       Environment.of({
         get: (name) => vars[name],
+        all: () => vars,
         homeDir,
         cwd,
         os: "linux",

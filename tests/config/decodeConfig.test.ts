@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts"
 import * as Redacted from "effect/Redacted"
 import { decodeConfigText, decodeConfigValue } from "../../src/config/decodeConfig.ts"
+import { envOverrides } from "../../src/config/envOverrides.ts"
 
 const ok = (input: unknown) => {
   const decoded = decodeConfigValue(input)
@@ -100,4 +101,21 @@ Deno.test("decodeConfig rejects a broken file instead of falling back to default
   if (decoded._tag === "Invalid") assertStringIncludes(decoded.problems[0]!, "not valid JSON")
   const notObject = decodeConfigText(`[1, 2]`)
   assertEquals(notObject._tag, "Invalid")
+})
+
+Deno.test("envOverrides turns CLAW_<SECTION>__<KEY> variables into config values over the file", () => {
+  const overrides = envOverrides({
+    CLAW_HOME: "/ignored",
+    CLAW_CHANNELS__WEBSOCKET__PORT: "0",
+    CLAW_AGENTS__DEFAULTS__MODEL: "openai/gpt-4o",
+    CLAW_AGENTS__DEFAULTS__MAX_TOKENS: "1234",
+    OTHER__X: "1",
+  })
+  const decoded = decodeConfigText(`{"agents": {"defaults": {"model": "from-file", "temperature": 0.5}}}`, overrides)
+  if (decoded._tag !== "Ok") throw new Error(decoded.problems.join("\n"))
+  assertEquals(decoded.config.channels.websocket.port, 0)
+  assertEquals(decoded.config.agents.defaults.model, "openai/gpt-4o")
+  assertEquals(decoded.config.agents.defaults.maxTokens, 1234)
+  assertEquals(decoded.config.agents.defaults.temperature, 0.5)
+  assertEquals(decoded.warnings, [])
 })

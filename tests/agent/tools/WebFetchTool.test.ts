@@ -129,6 +129,7 @@ Deno.test("web_fetch refuses loopback, link-local and private addresses unless a
         ["http://[::ffff:127.0.0.1]/", "::ffff:7f00:1 is a loopback address"],
         ["http://2130706433/", "127.0.0.1 is a loopback address"],
         [`http://localhost:${port}/plain`, "localhost resolves to"],
+        [`https://localhost:${port}/plain`, "localhost resolves to"],
       ]
       for (const [url, reason] of refusals) {
         const result = await call("web_fetch", { url })
