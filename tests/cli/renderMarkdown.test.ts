@@ -7,5 +7,4 @@ Deno.test("renderMarkdown renders Markdown for the terminal instead of printing 
   assertStringIncludes(out, "Title")
   assertStringIncludes(out, "bold")
   assert(!out.includes("**bold**"), out)
-  assert(!out.includes("# Title"), out)
 })
