@@ -70,12 +70,15 @@ export class WebSocketChannel {
             turn.connection.send(errorFrame(turn.messageId, processingError(message.content)))
             return
           }
+          if (message.content === "" && turn.pushed) return
           for (const chunk of chunkText(message.content, MAX_RESPONSE_CHARS)) {
             turn.connection.send(responseFrame(turn.messageId, chunk))
           }
           return
         }
-        if (message.kind !== "push") return
+        if (message.kind === "delta") return
+        const text = message.kind === "error" ? `Error: ${message.content}` : message.content
+        if (text === "") return
         const targets = turn !== undefined ? [turn.connection] : connectionsOf(message.chatId)
         const open = targets.filter((c) => !c.closed)
         if (open.length === 0) {
@@ -86,11 +89,10 @@ export class WebSocketChannel {
             retryable: false,
           })
         }
+        if (turn !== undefined) turn.pushed = true
         const messageId = turn?.messageId ?? message.id
         for (const connection of open) {
-          for (const chunk of chunkText(message.content, MAX_RESPONSE_CHARS)) {
-            connection.send(responseFrame(messageId, chunk))
-          }
+          for (const chunk of chunkText(text, MAX_RESPONSE_CHARS)) connection.send(responseFrame(messageId, chunk))
         }
       })
 

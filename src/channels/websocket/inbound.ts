@@ -24,6 +24,8 @@ export interface TurnState {
   segment: number
   text: string
   typing: Fiber.Fiber<unknown, unknown> | undefined
+  /** The agent already pushed a message to this client during the turn (message tool). */
+  pushed: boolean
 }
 
 const seen = new WeakMap<WebSocketConfig, Map<string, number>>()
@@ -113,7 +115,7 @@ export const acceptFrame = (
       ...(media.length > 0 ? { media } : {}),
       ...(frame.customData !== undefined ? { data: frame.customData } : {}),
     }
-    const turn: TurnState = { connection, messageId, segment: 0, text: "", typing: undefined }
+    const turn: TurnState = { connection, messageId, segment: 0, text: "", typing: undefined, pushed: false }
     turns.set(id, turn)
     connection.send(typingFrame())
     const typingLoop = Effect.gen(function* () {
