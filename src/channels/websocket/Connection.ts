@@ -25,6 +25,8 @@ export class Connection {
   #backlog: Array<string> = []
   #draining = false
   #closed = false
+  /** Called once when the server closes the connection (the client may not have acknowledged yet). */
+  onServerClose: (() => void) | undefined
 
   constructor(
     readonly socket: WebSocket,
@@ -82,5 +84,6 @@ export class Connection {
     } catch {
       // already closing
     }
+    this.onServerClose?.()
   }
 }

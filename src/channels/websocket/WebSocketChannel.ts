@@ -186,6 +186,7 @@ export class WebSocketChannel {
               Effect.catchDefect((defect) => Effect.logError("WebSocket connection handler crashed", defect)),
               Effect.ensuring(cleanup),
             ))
+            connection.onServerClose = () => fiber.interruptUnsafe()
             socket.onclose = () => {
               connection.close(1000, "closed")
               fiber.interruptUnsafe()
