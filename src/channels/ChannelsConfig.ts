@@ -3,9 +3,11 @@
  */
 import * as Schema from "effect/Schema"
 import { withDefault } from "../config/fields.ts"
+import { MochatConfig } from "./mochat/MochatConfig.ts"
 import { WebSocketConfig } from "./websocket/WebSocketConfig.ts"
 
 export const ChannelsConfig = Schema.Struct({
   websocket: withDefault(WebSocketConfig, {}),
+  mochat: withDefault(MochatConfig, {}),
 })
 export type ChannelsConfig = typeof ChannelsConfig.Type

@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { AppConfig } from "../config/AppConfig.ts"
 import type { Channel } from "./Channel.ts"
+import { MochatChannel } from "./mochat/MochatChannel.ts"
 import { WebSocketChannel } from "./websocket/WebSocketChannel.ts"
 
 export class EnabledChannels extends Context.Service<EnabledChannels, {
@@ -18,6 +19,7 @@ export class EnabledChannels extends Context.Service<EnabledChannels, {
       const { config } = yield* AppConfig
       const channels: Array<Channel> = []
       if (config.channels.websocket.enabled) channels.push(yield* WebSocketChannel.make(config.channels.websocket))
+      if (config.channels.mochat.enabled) channels.push(yield* MochatChannel.make(config.channels.mochat))
       return EnabledChannels.of({ channels })
     }),
   )

@@ -12,7 +12,7 @@ Deno.test("MochatChannel subscribes with cursors and answers a session without a
   fake.userSays("session_a", "alice", "an old message from before the agent existed")
   const running = await startChannel(mochatConfig(fake))
   try {
-    await until(() => subscribedTo(fake, "sessions").length === 1, "the session subscription")
+    await until(() => subscribedTo(fake, "panels").length === 1, "the subscriptions")
     assertEquals(subscribedTo(fake, "sessions")[0]!.payload, { sessionIds: ["session_a"], cursors: {}, limit: 100 })
     assertEquals(subscribedTo(fake, "panels")[0]!.payload, { panelIds: ["panel_1"] })
     await sleep(100)
@@ -78,7 +78,14 @@ Deno.test("MochatChannel drops duplicate events and the agent's own messages", a
       author: "bob",
       content: "panel once",
     })
-    fake.emitRaw("notify:chat.message.add", { _id: "p-dup", converseId: "panel_1", author: "bob", content: "again" })
+    fake.emitRaw("notify:chat.message.add", {
+      _id: "p-dup",
+      converseId: "panel_1",
+      groupId: GROUP,
+      author: "bob",
+      content: "again",
+    })
+    fake.emitRaw("notify:chat.message.add", { _id: "dm-1", converseId: "conv_x", author: "bob", content: "a DM" })
     fake.userSays("session_a", AGENT, "I am the agent")
     fake.userSays("session_a", "alice", "last")
     await until(() => running.inbound.some((m) => m.content === "last"), "the last message")
@@ -165,6 +172,30 @@ Deno.test("MochatChannel keeps cursors across a restart and answers nothing twic
     await until(() => second.inbound.length === 1, "the message sent while down")
     await sleep(100)
     assertEquals(second.inbound.map((m) => m.content), ["two, while the gateway was down"])
+  } finally {
+    await second.stop()
+    await fake.close()
+  }
+})
+
+Deno.test("MochatChannel remembers answered panel messages across a restart into the HTTP fallback", async () => {
+  const fake = await startFakeMochat({ sessions: [], panels: ["panel_1"] })
+  const store = await makeStore()
+  const first = await startChannel(mochatConfig(fake), store)
+  try {
+    await until(() => subscribedTo(fake, "panels").length === 1, "the first subscription")
+    fake.panelSays("panel_1", "bob", "answered before the restart")
+    await until(() => first.inbound.length === 1, "the first panel message")
+  } finally {
+    await first.stop()
+  }
+  fake.panelSays("panel_1", "bob", "sent while the gateway was down")
+  fake.socketDown(true)
+  const second = await startChannel(mochatConfig(fake), store)
+  try {
+    await until(() => second.inbound.length === 1, "the message sent while down, through the panel poll")
+    await sleep(500)
+    assertEquals(second.inbound.map((m) => m.content), ["sent while the gateway was down"])
   } finally {
     await second.stop()
     await fake.close()

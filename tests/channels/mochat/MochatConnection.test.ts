@@ -105,6 +105,52 @@ Deno.test("MochatChannel falls back to Socket.IO long-polling when WebSockets fa
   }
 })
 
+Deno.test("MochatChannel gives up after maxRetryAttempts reconnects with a retryable Disconnected", async () => {
+  const fake = await startFakeMochat({ sessions: ["session_a"], panels: [] })
+  fake.socketDown(true)
+  const running = await startChannel(mochatConfig(fake, { max_retry_attempts: 2 }))
+  try {
+    const exit = await Effect.runPromise(
+      Effect.exit(running.channel.run(recordingReporter()).pipe(Effect.timeout("5 seconds"))),
+    )
+    const error = Exit.isFailure(exit) ? exit.cause.reasons.find((r) => r._tag === "Fail")?.error : undefined
+    assert(
+      error instanceof ChannelError,
+      `expected a ChannelError, got ${Exit.isFailure(exit) ? exit.cause : "success"}`,
+    )
+    assertEquals([error.reason, error.retryable], ["Disconnected", true])
+  } finally {
+    await running.stop()
+    await fake.close()
+  }
+})
+
+Deno.test("MochatChannel retries a failed send, then reports it as a ChannelError", async () => {
+  const fake = await startFakeMochat({ sessions: ["session_a"], panels: [] })
+  const running = await startChannel(mochatConfig(fake))
+  const push = (content: string) =>
+    Effect.runPromiseExit(running.channel.send({
+      id: crypto.randomUUID(),
+      channel: "mochat",
+      chatId: "session_a",
+      kind: "push",
+      content,
+    }))
+  try {
+    fake.failNextSends(2)
+    assert(Exit.isSuccess(await push("after two failures")))
+    assertEquals(fake.sends.map((s) => s.body.content), ["after two failures"])
+    fake.failNextSends(10)
+    const exit = await push("never delivered")
+    const error = Exit.isFailure(exit) ? exit.cause.reasons.find((r) => r._tag === "Fail")?.error : undefined
+    assert(error instanceof ChannelError && error.reason === "SendFailed", "a SendFailed ChannelError")
+    assertEquals(fake.sends.length, 1)
+  } finally {
+    await running.stop()
+    await fake.close()
+  }
+})
+
 const rejected = async (overrides: Record<string, unknown>) => {
   const fake = await startFakeMochat({ sessions: ["session_a"], panels: [] })
   const config = mochatConfig(fake, { claw_token: "claw_wrongwrongwrong", ...overrides })
