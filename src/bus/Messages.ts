@@ -25,6 +25,8 @@ export const InboundMessage = Schema.Struct({
   content: Schema.String,
   isGroup: Schema.optionalKey(Schema.Boolean),
   groupName: Schema.optionalKey(Schema.String),
+  /** The content already names its speakers (`name: text` lines merged from several messages). */
+  speakersNamed: Schema.optionalKey(Schema.Boolean),
   /** Overrides the default session key `"<channel>:<chatId>"`. */
   sessionKey: Schema.optionalKey(Schema.String),
   replyTo: Schema.optionalKey(Schema.Struct({ id: Schema.optionalKey(Schema.String), body: Schema.String })),

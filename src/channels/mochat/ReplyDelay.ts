@@ -38,7 +38,7 @@ export const mergeEntries = (entries: ReadonlyArray<DelayedEntry>): InboundMessa
   const content = entries
     .map(({ message }) => `${message.senderName ?? message.senderId}: ${message.content}`)
     .join("\n")
-  return { ...last, content }
+  return { ...last, content, speakersNamed: true }
 }
 
 export const makeReplyDelay = Effect.fn("ReplyDelay.make")(function* (

@@ -65,6 +65,7 @@ Deno.test("ReplyDelay restarts the quiet period on each message and merges the b
       assertEquals(published.length, 1)
       assertEquals(published[0]!.content, "Ann: hello\nBob: anyone here?")
       assertEquals(published[0]!.senderId, "bob")
+      assertEquals(published[0]!.speakersNamed, true, "the agent must not prefix the speaker again")
     })))
 
 Deno.test("ReplyDelay flushes at once on a mention in non-mention mode, mentioning message included", () =>
