@@ -36,7 +36,9 @@ export const formatUserContent = (message: InboundMessage) => {
     parts.push(`[Replying to: "${message.replyTo.body}"]`, "")
   }
   const speaker = message.senderName ?? message.senderId
-  parts.push(message.isGroup === true ? `${speaker}: ${message.content}` : message.content)
+  parts.push(
+    message.isGroup === true && message.speakersNamed !== true ? `${speaker}: ${message.content}` : message.content,
+  )
   for (const media of message.media ?? []) {
     parts.push(`[Attachment: ${media.url}${media.mimeType === undefined ? "" : ` (${media.mimeType})`}]`)
   }
