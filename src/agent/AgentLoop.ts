@@ -2,7 +2,9 @@
  * One agent turn: load the session's history, build the context, then up to `maxToolIterations` rounds of
  * model ↔ tools. Every message is appended to the session as it is produced, so a crash loses at most the step in
  * flight. Tool failures go back to the model as text; provider failures (after the provider's own retries) end the
- * turn with a `TurnError` the caller can show to the user — the session stays usable.
+ * turn with a `TurnError` the caller can show to the user — the session stays usable. Every provider response's
+ * usage is recorded (`UsageMeter`); a used-up daily token budget ends the turn with a message before the model is
+ * called. A finished turn schedules a background memory consolidation of its session.
  */
 import * as Context from "effect/Context"
 import * as Clock from "effect/Clock"
@@ -14,8 +16,10 @@ import { type InboundMessage, sessionKeyOf } from "../bus/Messages.ts"
 import { type ChatMessage, LlmProvider, type ProviderError, type Usage } from "../providers/LlmProvider.ts"
 import { SessionStore, type StoreError } from "../sessions/SessionStore.ts"
 import { ContextBuilder } from "./ContextBuilder.ts"
+import { MemoryConsolidator } from "./memory/MemoryConsolidator.ts"
 import type { ToolContext } from "./tools/Tool.ts"
-import { ToolRegistry } from "./tools/ToolRegistry.ts"
+import { ERROR_HINT, ToolRegistry } from "./tools/ToolRegistry.ts"
+import { UsageMeter } from "./usage/UsageMeter.ts"
 
 export interface TurnHooks {
   /** Streamed text; `segment` counts assistant messages in the turn and restarts the text when it changes. */
@@ -70,12 +74,20 @@ export class AgentLoop extends Context.Service<AgentLoop, {
       const sessions = yield* SessionStore
       const contexts = yield* ContextBuilder
       const tools = yield* ToolRegistry
+      const meter = yield* UsageMeter
+      const memory = yield* MemoryConsolidator
       const defaults = config.agents.defaults
 
       const runTurn = Effect.fn("AgentLoop.runTurn")(
         function* (message: InboundMessage, hooks: TurnHooks = {}, options: TurnOptions = {}) {
           const sessionKey = sessionKeyOf(message)
           const ephemeral = options.ephemeral === true
+          const refusal = yield* meter.refusal(sessionKey)
+          if (refusal !== undefined) {
+            const usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 }
+            return { content: refusal, suppressed: false, iterations: 0, hitLimit: false, usage }
+          }
+          const consolidateLater = ephemeral ? Effect.void : memory.schedule(sessionKey).pipe(Effect.asVoid)
           const history = ephemeral ? [] : yield* sessions.history(sessionKey, { maxMessages: defaults.memoryWindow })
           const { messages: initial, userContent } = yield* contexts.build(message, history)
           const persist = (stored: Parameters<typeof sessions.append>[1]) =>
@@ -117,6 +129,7 @@ export class AgentLoop extends Context.Service<AgentLoop, {
               },
             )
             segment++
+            yield* meter.record(sessionKey, response.usage)
             usage.promptTokens += response.usage.promptTokens
             usage.completionTokens += response.usage.completionTokens
             usage.totalTokens += response.usage.totalTokens
@@ -132,11 +145,14 @@ export class AgentLoop extends Context.Service<AgentLoop, {
             if (response.toolCalls.length === 0) {
               const content = response.content ?? ""
               const suppressed = context.delivered.has(`${message.channel}:${message.chatId}`)
+              yield* consolidateLater
               return { content: suppressed ? "" : content, suppressed, iterations: iteration, hitLimit: false, usage }
             }
             for (const call of response.toolCalls) {
               if (hooks.onToolCall !== undefined) yield* hooks.onToolCall(call.name, call.arguments)
-              const result = yield* tools.execute(call, context)
+              const result = options.excludeTools?.includes(call.name) === true
+                ? `Error: the tool "${call.name}" is not available here.${ERROR_HINT}`
+                : yield* tools.execute(call, context)
               const toolMessage: ChatMessage = { role: "tool", toolCallId: call.id, name: call.name, content: result }
               conversation.push(toolMessage)
               yield* persist({ ...toolMessage, timestamp: yield* Clock.currentTimeMillis })
@@ -144,6 +160,7 @@ export class AgentLoop extends Context.Service<AgentLoop, {
           }
           const content = limitMessage(limit)
           yield* persist({ role: "assistant", content, timestamp: yield* Clock.currentTimeMillis })
+          yield* consolidateLater
           return { content, suppressed: false, iterations: limit, hitLimit: true, usage }
         },
         Effect.mapError(toTurnError),

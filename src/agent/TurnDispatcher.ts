@@ -2,7 +2,8 @@
  * Takes inbound messages off the bus and runs them as agent turns: turns of one session run one after another,
  * different sessions run concurrently, at most `agents.defaults.maxConcurrentTurns` at once. Every turn ends with
  * exactly one `reply` or `error` outbound message carrying the inbound id; streamed text goes out as `delta`s.
- * `/stop` cancels the session's running and queued turns at once (it does not wait in the queue). A failing or
+ * `/stop` cancels the session's running and queued turns and its subagents at once (it does not wait in the queue);
+ * `/new` archives the session to memory first and keeps it when that fails. A failing or
  * crashing turn is reported to its chat and never stops the dispatcher.
  */
 import * as Cause from "effect/Cause"
@@ -17,6 +18,8 @@ import { type InboundMessage, type OutboundMessage, sessionKeyOf } from "../bus/
 import { SessionStore } from "../sessions/SessionStore.ts"
 import { AgentLoop } from "./AgentLoop.ts"
 import { HELP_TEXT, parseCommand } from "./commands.ts"
+import { MemoryConsolidator } from "./memory/MemoryConsolidator.ts"
+import { SubagentManager } from "./subagents/SubagentManager.ts"
 
 interface Mailbox {
   readonly queue: Array<InboundMessage>
@@ -28,7 +31,7 @@ export class TurnDispatcher extends Context.Service<TurnDispatcher, {
   readonly dispatch: (message: InboundMessage) => Effect.Effect<void>
   /** Takes messages off the bus forever. */
   readonly run: Effect.Effect<never>
-  /** Cancels the running and queued turns of a session; returns how many were cancelled. */
+  /** Cancels the running and queued turns of a session and its subagents; returns how many were cancelled. */
   readonly stop: (sessionKey: string) => Effect.Effect<number>
 }>()("claw/agent/TurnDispatcher") {
   static readonly layer = Layer.effect(
@@ -38,6 +41,8 @@ export class TurnDispatcher extends Context.Service<TurnDispatcher, {
       const bus = yield* MessageBus
       const agent = yield* AgentLoop
       const sessions = yield* SessionStore
+      const memory = yield* MemoryConsolidator
+      const subagents = yield* SubagentManager
       const permits = yield* Semaphore.make(config.agents.defaults.maxConcurrentTurns)
       const workers = yield* FiberMap.make<string>()
       const mailboxes = new Map<string, Mailbox>()
@@ -58,6 +63,14 @@ export class TurnDispatcher extends Context.Service<TurnDispatcher, {
       const newSession = (message: InboundMessage) =>
         Effect.gen(function* () {
           const key = sessionKeyOf(message)
+          const archived = yield* memory.archive(key).pipe(Effect.result)
+          if (archived._tag === "Failure") {
+            return yield* publish(message, {
+              kind: "error",
+              content: `Could not archive this conversation to memory (${archived.failure.message}). ` +
+                "Nothing was lost and the session goes on; try /new again later.",
+            })
+          }
           const info = yield* sessions.info(key)
           if (info._tag === "Some") yield* sessions.setConsolidatedOffset(key, info.value.messageCount)
           yield* publish(message, { kind: "reply", content: "New session started." })
@@ -97,10 +110,11 @@ export class TurnDispatcher extends Context.Service<TurnDispatcher, {
         })
 
       const stop = Effect.fn("TurnDispatcher.stop")(function* (key: string) {
+        const subagentsCancelled = yield* subagents.cancel(key)
         const box = mailboxes.get(key)
-        if (box === undefined) return 0
+        if (box === undefined) return subagentsCancelled
         const queued = box.queue.splice(0)
-        const cancelled = queued.length + (box.current === undefined ? 0 : 1)
+        const cancelled = queued.length + (box.current === undefined ? 0 : 1) + subagentsCancelled
         mailboxes.delete(key)
         yield* FiberMap.remove(workers, key)
         for (const message of queued) yield* publish(message, { kind: "error", content: "Stopped." })

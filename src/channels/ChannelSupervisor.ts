@@ -18,6 +18,9 @@ import { type Channel, ChannelError } from "./Channel.ts"
 import { ChannelStatusBoard, type SupervisedReporter } from "./ChannelStatusBoard.ts"
 import { EnabledChannels } from "./EnabledChannels.ts"
 
+/** Pseudo-channels of claw's own turns (terminal chat, cron jobs and heartbeat without a chat): never routed. */
+const INTERNAL_CHANNELS = new Set(["cli", "cron", "heartbeat"])
+
 /** Restart after a transient failure: 1 s doubling to 60 s, jittered, forever. */
 export const channelRestartSchedule = Schedule.exponential("1 second").pipe(
   (exponential) => Schedule.min([exponential, Schedule.spaced("60 seconds")]),
@@ -113,7 +116,7 @@ export class ChannelSupervisor extends Context.Service<ChannelSupervisor, {
           const channel = findChannel(message)
           const queue = channel === undefined ? undefined : queues.get(channel.id)
           if (queue === undefined) {
-            if (message.kind !== "delta" && message.channel !== "cli") {
+            if (message.kind !== "delta" && !INTERNAL_CHANNELS.has(message.channel)) {
               yield* Effect.logWarning(`No running channel "${message.channel}" for a ${message.kind} message`)
             }
             return false

@@ -8,6 +8,7 @@ import * as Layer from "effect/Layer"
 import { AppConfig } from "../config/AppConfig.ts"
 import type { Channel } from "./Channel.ts"
 import { MochatChannel } from "./mochat/MochatChannel.ts"
+import { SocketChatChannel } from "./socket-chat/SocketChatChannel.ts"
 import { WebSocketChannel } from "./websocket/WebSocketChannel.ts"
 
 export class EnabledChannels extends Context.Service<EnabledChannels, {
@@ -20,6 +21,7 @@ export class EnabledChannels extends Context.Service<EnabledChannels, {
       const channels: Array<Channel> = []
       if (config.channels.websocket.enabled) channels.push(yield* WebSocketChannel.make(config.channels.websocket))
       if (config.channels.mochat.enabled) channels.push(yield* MochatChannel.make(config.channels.mochat))
+      channels.push(...yield* SocketChatChannel.fromConfig(config.channels.socketChat))
       return EnabledChannels.of({ channels })
     }),
   )

@@ -26,6 +26,23 @@ export const AgentDefaults = Schema.Struct({
   reasoningEffort: optional(Schema.Literals(["minimal", "low", "medium", "high"])),
   maxConcurrentTurns: withDefault(PositiveInt, 32, "Turns running at once across all sessions"),
   timezone: optional(Schema.String, "IANA time zone for the runtime context (default: the system's)"),
+  memoryTokenBudget: withDefault(
+    NonNegativeInt,
+    40_000,
+    "Estimated tokens of unconsolidated messages that also trigger memory consolidation (0: messages only)",
+  ),
+  maxSubagents: withDefault(PositiveInt, 4, "Background subagents (spawn) running at once across all sessions"),
+  subagentMaxIterations: withDefault(PositiveInt, 15, "Model/tool rounds a subagent may take"),
+  dailyTokenBudget: withDefault(
+    NonNegativeInt,
+    0,
+    "Tokens per day across all sessions before new turns stop (0: no limit)",
+  ),
+  sessionDailyTokenBudget: withDefault(
+    NonNegativeInt,
+    0,
+    "Tokens per day per session before its new turns stop (0: no limit)",
+  ),
   retry: withDefault(RetryConfig, {}),
 })
 
@@ -60,7 +77,11 @@ export const McpServerConfig = Schema.Struct({
 })
 
 export const ToolsConfig = Schema.Struct({
-  restrictToWorkspace: withDefault(Schema.Boolean, false, "Confine every tool to the workspace"),
+  restrictToWorkspace: withDefault(
+    Schema.Boolean,
+    true,
+    "Confine every tool to the workspace (false: tools may use whatever the gateway may, as in nanobot)",
+  ),
   exec: withDefault(ExecToolConfig, {}),
   web: withDefault(
     Schema.Struct({ search: withDefault(WebSearchConfig, {}), fetch: withDefault(WebFetchConfig, {}) }),
@@ -74,10 +95,19 @@ export const HeartbeatConfig = Schema.Struct({
   intervalS: withDefault(PositiveInt, 1800),
 })
 
+export const CronConfig = Schema.Struct({
+  runMissedOnStart: withDefault(
+    Schema.Boolean,
+    false,
+    "Run once on start each job that came due while the gateway was down (a job's own runMissed wins)",
+  ),
+})
+
 export const GatewayConfig = Schema.Struct({
   host: withDefault(Schema.String, "127.0.0.1"),
   port: withDefault(NonNegativeInt, 18790),
   heartbeat: withDefault(HeartbeatConfig, {}),
+  cron: withDefault(CronConfig, {}),
   adminToken: optional(Secret, "Token for the gateway's loopback admin endpoint (generated when absent)"),
 })
 

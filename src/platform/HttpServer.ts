@@ -19,10 +19,11 @@ export interface ServedAddress {
 
 export type Handler = (request: Request, remoteAddress: string) => Response | Promise<Response>
 
-const describeBindFailure = (error: unknown) => {
+const describeBindFailure = (error: unknown, address: string) => {
   if (error instanceof Deno.errors.AddrInUse) return "the address is already in use"
-  if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
-    return "permission denied (grant --allow-net for this address)"
+  if (error instanceof Deno.errors.NotCapable) return `permission denied (grant it with --allow-net=${address})`
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return "permission denied by the system (ports below 1024 need privileges)"
   }
   if (error instanceof Deno.errors.AddrNotAvailable) return "the address is not available on this machine"
   return error instanceof Error ? error.message : String(error)
@@ -47,7 +48,9 @@ export const serveHttp = (options: { readonly hostname: string; readonly port: n
         new BindError({
           hostname: options.hostname,
           port: options.port,
-          message: `Cannot listen on ${options.hostname}:${options.port}: ${describeBindFailure(error)}`,
+          message: `Cannot listen on ${options.hostname}:${options.port}: ${
+            describeBindFailure(error, `${options.hostname}:${options.port}`)
+          }`,
         }),
     }),
     (server) => Effect.promise(() => server.shutdown()).pipe(Effect.timeout("2 seconds"), Effect.ignore),

@@ -9,7 +9,11 @@ Deno.test("formatUserContent names the speaker in groups, quotes replies and lis
   assertEquals(formatUserContent({ ...base, isGroup: true, senderName: "Ann" }), "Ann: hi")
   assertEquals(formatUserContent({ ...base, isGroup: true }), "u1: hi")
   assertEquals(
-    formatUserContent({ ...base, replyTo: { body: "earlier" }, media: [{ url: "https://x/y.png", mimeType: "image/png" }] }),
+    formatUserContent({
+      ...base,
+      replyTo: { body: "earlier" },
+      media: [{ url: "https://x/y.png", mimeType: "image/png" }],
+    }),
     `[Replying to: "earlier"]\n\nhi\n[Attachment: https://x/y.png (image/png)]`,
   )
 })

@@ -59,7 +59,11 @@ Deno.test("claw agent runs a tool round trip and answers with the tool's result 
     const toolResult = third.filter((m) => m.role === "tool").at(-1)
     assertStringIncludes(String(toolResult?.content), "buy milk")
     const tools = llm.requests[0]!.body.tools as ReadonlyArray<{ function: { name: string } }>
-    assert(tools.some((t) => t.function.name === "exec"), "tools are offered to the model")
+    const names = tools.map((t) => t.function.name)
+    for (const name of ["read_file", "write_file", "edit_file", "list_dir", "web_search", "web_fetch", "message"]) {
+      assert(names.includes(name), `${name} is offered to the model`)
+    }
+    assertEquals(names.includes("exec"), false, "exec is off by default (tools.restrictToWorkspace is true)")
   } finally {
     await home.cleanup()
     await llm.close()
@@ -123,18 +127,28 @@ Deno.test("claw agent in interactive mode answers each line and leaves on exit w
   }
 })
 
-Deno.test("claw agent handles /help and /new without calling the model", async () => {
+Deno.test("claw agent answers /help without the model, and /new archives the session to memory first", async () => {
   const llm = await startFakeLlm()
   const home = await makeHome(fakeLlmConfig(llm.url))
   try {
     await runClaw(["agent", "-m", "My name is Ada"], { env: home.env })
     const help = await runClaw(["agent", "-m", "/help"], { env: home.env })
     assertStringIncludes(help.stdout, "/new")
+    assertEquals(llm.requests.length, 1)
+    llm.script({
+      toolCalls: [{
+        name: "save_memory",
+        arguments: { history_entry: "[2025-03-01 09:00] Ada introduced herself.", memory_update: "- Name: Ada" },
+      }],
+    })
     const fresh = await runClaw(["agent", "-m", "/new"], { env: home.env })
     assertStringIncludes(fresh.stdout, "New session started")
+    assertStringIncludes(String(llm.requests[1]!.body.messages?.at(-1)?.content), "My name is Ada")
+    assertEquals(await Deno.readTextFile(`${home.home}/workspace/memory/MEMORY.md`), "- Name: Ada\n")
+    assertStringIncludes(await Deno.readTextFile(`${home.home}/workspace/memory/HISTORY.md`), "Ada introduced herself.")
     const after = await runClaw(["agent", "-m", "What is my name?"], { env: home.env })
     assertEquals(after.stdout.trim(), "I don't know your name.")
-    assertEquals(llm.requests.length, 2)
+    assertEquals(llm.requests.length, 3)
   } finally {
     await home.cleanup()
     await llm.close()

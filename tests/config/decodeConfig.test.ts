@@ -22,7 +22,7 @@ Deno.test("decodeConfig fills every default from an empty object", () => {
   assertEquals(config.agents.defaults.maxToolIterations, 40)
   assertEquals(config.agents.defaults.memoryWindow, 100)
   assertEquals(config.agents.defaults.provider, "auto")
-  assertEquals(config.tools.restrictToWorkspace, false)
+  assertEquals(config.tools.restrictToWorkspace, true)
   assertEquals(config.tools.exec.timeout, 60)
   assertEquals(config.gateway.heartbeat.intervalS, 1800)
   assertEquals(config.channels.websocket.host, "127.0.0.1")
@@ -34,14 +34,14 @@ Deno.test("decodeConfig accepts snake_case, camelCase and kebab-case spellings o
   const { config } = ok({
     agents: { defaults: { max_tokens: 100, maxToolIterations: 3, "memory-window": 7 } },
     providers: { openrouter: { api_key: "sk-or-abc", api_base: "http://127.0.0.1:1/v1" } },
-    tools: { restrict_to_workspace: true },
+    tools: { restrict_to_workspace: false },
   })
   assertEquals(config.agents.defaults.maxTokens, 100)
   assertEquals(config.agents.defaults.maxToolIterations, 3)
   assertEquals(config.agents.defaults.memoryWindow, 7)
   assertEquals(Redacted.value(config.providers.openrouter!.apiKey!), "sk-or-abc")
   assertEquals(config.providers.openrouter!.apiBase, "http://127.0.0.1:1/v1")
-  assertEquals(config.tools.restrictToWorkspace, true)
+  assertEquals(config.tools.restrictToWorkspace, false)
 })
 
 Deno.test("decodeConfig keeps user-chosen keys of maps as written", () => {

@@ -3,6 +3,8 @@
  * Normally `sh -c` in the workspace; with `tools.exec.allowedCommands` set there is no shell at all: the command is
  * split into argv and only listed programs start. The child sees only PATH, HOME, LANG and TERM — never the
  * gateway's API keys. On timeout the whole process group is killed (SIGTERM, then SIGKILL) and the model is told.
+ * When `ToolSandbox` found `bwrap` or `unshare`, the command runs confined (see `internal/execConfinement.ts`);
+ * with `tools.restrictToWorkspace`, HOME is the workspace and no argument may name a path outside it.
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -18,7 +20,9 @@ import { AppConfig } from "../../config/AppConfig.ts"
 import type { ToolsConfig } from "../../config/ConfigSchema.ts"
 import { Environment } from "../../platform/Environment.ts"
 import { splitCommand } from "./internal/commandLine.ts"
+import { wrapCommand } from "./internal/execConfinement.ts"
 import { makeTool, type Tool, ToolError } from "./Tool.ts"
+import { ToolSandbox } from "./ToolSandbox.ts"
 import { fileError, type WorkspacePaths } from "./workspacePath.ts"
 
 export const EXEC_MAX_OUTPUT_CHARS = 10_000
@@ -59,22 +63,69 @@ const makeCollector = () => {
 export const execTool = (paths: WorkspacePaths): Effect.Effect<
   Tool,
   never,
-  AppConfig | Environment | FileSystem.FileSystem | Path.Path | ChildProcessSpawner.ChildProcessSpawner
+  | AppConfig
+  | Environment
+  | FileSystem.FileSystem
+  | Path.Path
+  | ChildProcessSpawner.ChildProcessSpawner
+  | ToolSandbox
 > =>
   Effect.gen(function* () {
     const { config } = yield* AppConfig
     const env = yield* Environment
     const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
     const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
+    const sandbox = yield* ToolSandbox
     const { timeout, allowedCommands } = config.tools.exec
+    const restricted = paths.restricted
     const childEnv = Object.fromEntries(INHERITED_ENV.flatMap((name) => {
-      const value = env.get(name) ?? (name === "HOME" ? env.homeDir : undefined)
+      const value = name === "HOME" && restricted
+        ? sandbox.execPlan.workspace
+        : env.get(name) ?? (name === "HOME" ? env.homeDir : undefined)
       return value === undefined ? [] : [[name, value]]
     }))
 
-    const commandFor = (command: string, cwd: string) => {
+    const make = (program: string, args: ReadonlyArray<string>, cwd: string) => {
       const options = { cwd, env: childEnv, extendEnv: false, stdin: "ignore", forceKillAfter: "2 seconds" } as const
-      if (allowedCommands.length === 0) return Effect.succeed(ChildProcess.make("sh", ["-c", command], options))
+      if (sandbox.execWrapper === undefined) return ChildProcess.make(program, [...args], options)
+      const wrapped = wrapCommand(sandbox.execWrapper, sandbox.execPlan, cwd, program, args)
+      return ChildProcess.make(wrapped.program, [...wrapped.args], options)
+    }
+
+    /** With restrictions, every argument that reads as a path must stay in the workspace (a second line of defence). */
+    const checkArguments = (args: ReadonlyArray<string>, cwd: string) =>
+      Effect.forEach(args, (arg) => {
+        const value = arg.startsWith("-") && arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg
+        if (!restricted || value === "") return Effect.void
+        return paths.resolve(path.resolve(cwd, value)).pipe(
+          Effect.asVoid,
+          Effect.mapError(() =>
+            new ToolError({
+              message: `Command refused: the argument ${JSON.stringify(arg)} points outside the workspace ` +
+                `(tools.restrictToWorkspace is true)`,
+            })
+          ),
+        )
+      }, { discard: true })
+
+    /** An allowed name must mean the system's program, not a script of the same name the model wrote. */
+    const checkProgram = (program: string) => {
+      if (!program.includes("/")) return Effect.void
+      const refuse = new ToolError({
+        message: `Command refused: ${program} is not a system program; name allowed programs without a path`,
+      })
+      if (!path.isAbsolute(program)) return Effect.fail(refuse)
+      return fs.realPath(program).pipe(
+        Effect.orElseSucceed(() => program),
+        Effect.flatMap((real) =>
+          real.startsWith(sandbox.execPlan.workspace + path.sep) ? Effect.fail(refuse) : Effect.void
+        ),
+      )
+    }
+
+    const commandFor = (command: string, cwd: string) => {
+      if (allowedCommands.length === 0) return Effect.succeed(make("sh", ["-c", command], cwd))
       const split = splitCommand(command)
       if (split._tag === "Refused") {
         return Effect.fail(
@@ -86,10 +137,16 @@ export const execTool = (paths: WorkspacePaths): Effect.Effect<
       }
       const [program, ...args] = split.argv as [string, ...Array<string>]
       const name = program.split("/").pop() ?? program
-      return allowedCommands.includes(name) ? Effect.succeed(ChildProcess.make(program, args, options)) : Effect.fail(
-        new ToolError({
-          message: `Command refused: "${name}" is not in tools.exec.allowedCommands (${allowedCommands.join(", ")})`,
-        }),
+      if (!allowedCommands.includes(name)) {
+        return Effect.fail(
+          new ToolError({
+            message: `Command refused: "${name}" is not in tools.exec.allowedCommands (${allowedCommands.join(", ")})`,
+          }),
+        )
+      }
+      return checkProgram(program).pipe(
+        Effect.andThen(checkArguments(args, cwd)),
+        Effect.as(make(program, args, cwd)),
       )
     }
 

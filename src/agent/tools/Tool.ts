@@ -26,6 +26,8 @@ export interface Tool {
   readonly name: string
   readonly description: string
   readonly parameters: Schema.Top
+  /** Sent to the model instead of `parameters` as JSON Schema (tools described by others, e.g. MCP servers). */
+  readonly jsonSchema?: Readonly<Record<string, unknown>>
   readonly execute: (args: unknown, context: ToolContext) => Effect.Effect<string, ToolError>
 }
 
@@ -36,3 +38,17 @@ export const makeTool = <S extends Schema.Top & { readonly DecodingServices: nev
   readonly parameters: S
   readonly execute: (args: S["Type"], context: ToolContext) => Effect.Effect<string, ToolError>
 }): Tool => definition as unknown as Tool
+
+/** Any JSON object: the arguments of a tool whose parameters are a raw JSON Schema checked by its owner. */
+export const JsonObjectArgs = Schema.Record(Schema.String, Schema.Unknown)
+
+/**
+ * Defines a tool described by a raw JSON Schema (passed to the model untouched); `execute` receives the arguments
+ * as a JSON object, and whoever owns the schema validates them.
+ */
+export const makeJsonSchemaTool = (definition: {
+  readonly name: string
+  readonly description: string
+  readonly jsonSchema: Readonly<Record<string, unknown>>
+  readonly execute: (args: Readonly<Record<string, unknown>>, context: ToolContext) => Effect.Effect<string, ToolError>
+}): Tool => ({ ...definition, parameters: JsonObjectArgs }) as unknown as Tool

@@ -45,7 +45,7 @@ const jsonSchemaOf = (tool: Tool): Record<string, unknown> => {
 export const toolSpecOf = (tool: Tool): ToolSpec => ({
   name: tool.name,
   description: tool.description,
-  parameters: jsonSchemaOf(tool),
+  parameters: tool.jsonSchema === undefined ? jsonSchemaOf(tool) : { ...tool.jsonSchema },
 })
 
 const describeArgsError = (error: unknown) => {

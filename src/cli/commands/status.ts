@@ -1,10 +1,9 @@
 /**
  * `claw status`: where things are (config, CLAW_HOME, workspace), which provider and model answer, which keys are
- * set (never their values) and which channels are enabled.
+ * set (never their values), which channels are enabled and how many tokens were spent today and in all.
  */
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Command from "effect/cli/Command"
 import { AppConfig } from "../../config/AppConfig.ts"
@@ -12,7 +11,9 @@ import { Environment } from "../../platform/Environment.ts"
 import { missingKeyAdvice } from "../../providers/advice.ts"
 import { PROVIDERS } from "../../providers/ProviderRegistry.ts"
 import { resolveProvider } from "../../providers/resolveProvider.ts"
+import { ToolSandbox } from "../../agent/tools/ToolSandbox.ts"
 import { runCommand } from "../runCommand.ts"
+import { tokenStatusLines } from "./sessions.ts"
 
 /** Shows that a key is set without revealing it: the first 3 and last 2 characters at most. */
 export const maskKey = (key: string) => key.length <= 8 ? "•".repeat(key.length) : `${key.slice(0, 3)}…${key.slice(-2)}`
@@ -57,6 +58,8 @@ export const statusLines = Effect.gen(function* () {
 
 export const statusCommand = Command.make("status", {}, () =>
   runCommand(
-    { defaultLevel: "Warn", layer: Layer.empty },
-    statusLines.pipe(Effect.flatMap((lines) => Console.log(lines.join("\n")))),
+    { defaultLevel: "Warn", layer: ToolSandbox.layer },
+    Effect.all([statusLines, tokenStatusLines, ToolSandbox.statusLines]).pipe(
+      Effect.flatMap(([lines, tokens, sandbox]) => Console.log([...lines, "", ...tokens, "", ...sandbox].join("\n"))),
+    ),
   )).pipe(Command.withDescription("Show configuration, provider, keys (redacted) and channels"))

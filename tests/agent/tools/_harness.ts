@@ -1,27 +1,33 @@
 /**
  * A temporary home + workspace with the built-in tools assembled exactly as the app does (`builtinTools` into
  * `ToolRegistry.make`), on the real file system, process spawner and fetch client. `call` sends raw JSON arguments
- * through the registry, so argument decoding and error rendering are part of every test.
+ * through the registry, so argument decoding and error rendering are part of every test. Tools run in-process and
+ * exec unconfined unless `sandbox` says otherwise (the sandbox has its own tests).
  */
 import assert from "node:assert/strict"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Layer from "effect/Layer"
+import * as Exit from "effect/Exit"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Scope from "effect/Scope"
 import { builtinTools } from "../../../src/agent/tools/builtinTools.ts"
 import type { Tool, ToolContext } from "../../../src/agent/tools/Tool.ts"
 import { ToolRegistry } from "../../../src/agent/tools/ToolRegistry.ts"
+import { ToolSandbox } from "../../../src/agent/tools/ToolSandbox.ts"
 import { MessageBus } from "../../../src/bus/MessageBus.ts"
 import { AppConfig } from "../../../src/config/AppConfig.ts"
 import { decodeConfigValue } from "../../../src/config/decodeConfig.ts"
 import { Environment } from "../../../src/platform/Environment.ts"
 
 export interface HarnessOptions {
-  /** The `tools` section of config.json, as a user would write it. */
+  /** The `tools` section of config.json, as a user would write it (unrestricted unless it says otherwise). */
   readonly tools?: Record<string, unknown>
   /** Environment variables the Environment service reports (PATH is added). */
   readonly env?: Record<string, string>
+  /** `detect`: decide like the app does (worker sandbox, exec wrapper probed); default: in-process, unconfined. */
+  readonly sandbox?: "detect" | "in-process"
   /** Use these tools instead of `builtinTools`. */
   readonly only?: (runtime: ManagedRuntime.ManagedRuntime<Services, never>) => Promise<ReadonlyArray<Tool>>
 }
@@ -29,16 +35,22 @@ export interface HarnessOptions {
 type Services = Layer.Success<ReturnType<typeof servicesLayer>>
 
 const servicesLayer = (home: string, workspace: string, options: HarnessOptions) => {
-  const decoded = decodeConfigValue({ tools: options.tools ?? {} })
+  const decoded = decodeConfigValue({ tools: { restrictToWorkspace: false, ...options.tools } })
   if (decoded._tag !== "Ok") throw new Error(`invalid test config: ${decoded.problems.join("; ")}`)
   const env = { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...options.env }
-  return Layer.mergeAll(
+  const base = Layer.mergeAll(
     AppConfig.layerTest({ home, workspace, config: decoded.config }),
     Environment.layerTest(env, home, home),
     MessageBus.layer,
     FetchHttpClient.layer,
     NodeServices.layer,
   )
+  const sandbox = options.sandbox === "detect" ? ToolSandbox.layer : ToolSandbox.make({
+    files: "in-process",
+    execWrapper: undefined,
+    execPlan: { workspace, restricted: decoded.config.tools.restrictToWorkspace, hideDirs: [], hideFiles: [] },
+  }, true)
+  return Layer.provideMerge(sandbox, base)
 }
 
 export const context = (overrides: Partial<ToolContext> = {}): ToolContext => ({
@@ -65,13 +77,17 @@ export const makeHarness = async (options: HarnessOptions = {}): Promise<Harness
   const workspace = `${home}/workspace`
   await Deno.mkdir(workspace)
   const runtime = ManagedRuntime.make(servicesLayer(home, workspace, options))
-  const tools = options.only === undefined ? await runtime.runPromise(builtinTools) : await options.only(runtime)
+  const scope = await runtime.runPromise(Scope.make())
+  const tools = options.only === undefined
+    ? await runtime.runPromise(Scope.provide(builtinTools, scope))
+    : await options.only(runtime)
   const registry = await runtime.runPromise(ToolRegistry.make(tools))
   const call = (name: string, args: unknown, ctx = context()) =>
     runtime.runPromise(
       registry.execute({ id: "call-1", name, arguments: typeof args === "string" ? args : JSON.stringify(args) }, ctx),
     )
   const dispose = async () => {
+    await runtime.runPromise(Scope.close(scope, Exit.void))
     await runtime.dispose()
     await Deno.remove(home, { recursive: true })
   }
