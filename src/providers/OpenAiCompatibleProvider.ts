@@ -4,7 +4,7 @@
  * model name, always streams, retries transient failures on `llmRetrySchedule` (the SDK's own retries are off),
  * and aborts the HTTP request when its fiber is interrupted.
  */
-import OpenAI from "openai"
+import type OpenAI from "openai"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -24,6 +24,7 @@ interface Target {
   readonly resolved: ResolvedProvider
   readonly client: OpenAI
   readonly context: ErrorContext
+  readonly sdk: typeof OpenAI
 }
 
 const configError = (provider: string, reason: "MissingKey" | "UnknownProvider", message: string) =>
@@ -36,6 +37,10 @@ const make = Effect.gen(function* () {
   const { retry } = defaults
   const timeoutMs = retry.requestTimeoutS * 1000
   const clients = new Map<string, OpenAI>()
+  /** The SDK is loaded on the first request, so commands that never call a model start without it. */
+  const loadSdk = yield* Effect.cached(
+    Effect.promise(() => import("openai")).pipe(Effect.map((module) => module.default)),
+  )
   const known = PROVIDERS.map((spec) => spec.name).join(", ")
 
   const target = (request: ChatRequest): Effect.Effect<Target, ProviderError> => {
@@ -83,32 +88,34 @@ const make = Effect.gen(function* () {
       timeoutS: retry.requestTimeoutS,
     }
     const cached = clients.get(spec.name)
-    if (cached !== undefined) return Effect.succeed({ resolved, client: cached, context })
-    return Effect.try({
-      try: () =>
-        new OpenAI({
-          apiKey: secret ?? "no-key",
-          baseURL: resolved.apiBase,
-          defaultHeaders: { ...resolved.extraHeaders },
-          maxRetries: 0,
-          timeout: timeoutMs,
-          organization: null,
-          project: null,
-          adminAPIKey: null,
-          webhookSecret: null,
-          logLevel: "off",
+    if (cached !== undefined) return loadSdk.pipe(Effect.map((sdk) => ({ resolved, client: cached, context, sdk })))
+    return loadSdk.pipe(Effect.flatMap((sdk) =>
+      Effect.try({
+        try: () =>
+          new sdk({
+            apiKey: secret ?? "no-key",
+            baseURL: resolved.apiBase,
+            defaultHeaders: { ...resolved.extraHeaders },
+            maxRetries: 0,
+            timeout: timeoutMs,
+            organization: null,
+            project: null,
+            adminAPIKey: null,
+            webhookSecret: null,
+            logLevel: "off",
+          }),
+        catch: (cause) => toProviderError(cause, context, 0, sdk),
+      }).pipe(
+        Effect.map((client) => {
+          clients.set(spec.name, client)
+          return { resolved, client, context, sdk }
         }),
-      catch: (cause) => toProviderError(cause, context, 0),
-    }).pipe(
-      Effect.map((client) => {
-        clients.set(spec.name, client)
-        return { resolved, client, context }
-      }),
-    )
+      )
+    ))
   }
 
   const attempt = (
-    { client, context, resolved }: Target,
+    { client, context, resolved, sdk }: Target,
     body: OpenAI.ChatCompletionCreateParamsStreaming,
     options: ChatOptions,
   ): Effect.Effect<ChatResponse, ProviderError> =>
@@ -136,7 +143,7 @@ const make = Effect.gen(function* () {
     }).pipe(
       Effect.scoped,
       Effect.catch((cause) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(toProviderError(cause, context, now)))
+        Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(toProviderError(cause, context, now, sdk)))
       ),
     )
 

@@ -3,15 +3,14 @@
  * the handshake (`auth: {token}`) and disconnects when the scope closes. WebSocket first, Socket.IO's HTTP
  * long-polling when the WebSocket transport fails; msgpack framing unless `socketDisableMsgpack`. Reconnecting is
  * the caller's job (Socket.IO's own reconnection is off), so backoff runs on Effect's clock. Incoming events are
- * handed to `onEvent` as they come, undecoded.
+ * handed to `onEvent` as they come, undecoded. The Socket.IO libraries load on first connect (startup speed).
  */
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
-import { io, type Socket } from "socket.io-client"
-import msgpackParser from "socket.io-msgpack-parser"
+import type { Socket } from "socket.io-client"
 import { type MochatConfig, socketUrlOf } from "./MochatConfig.ts"
 
 export class MochatSocketError extends Schema.TaggedError<MochatSocketError>()("MochatSocketError", {
@@ -57,6 +56,9 @@ export const connectSocket = (
 ): Effect.Effect<MochatSocket, MochatSocketError, Scope.Scope> =>
   Effect.gen(function* () {
     const closed = yield* Deferred.make<string>()
+    const [{ io }, { default: msgpackParser }] = yield* Effect.promise(() =>
+      Promise.all([import("socket.io-client"), import("socket.io-msgpack-parser")])
+    )
     const socket: Socket = yield* Effect.acquireRelease(
       Effect.sync(() => {
         const socket = io(socketUrlOf(config), {

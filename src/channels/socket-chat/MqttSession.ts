@@ -2,14 +2,13 @@
  * One MQTT connection (mqtt.js) as a scoped resource: connected and subscribed when acquired, ended when the scope
  * closes. mqtt.js's own reconnect is off (`reconnectPeriod: 0`): the channel reconnects itself, with a fresh config
  * fetch first. This is the only place mqtt.js is called; its callbacks and errors become Effects and
- * `ChannelError`s here. Credentials never appear in an error.
+ * `ChannelError`s here. Credentials never appear in an error. mqtt.js is loaded on first connect (startup speed).
  */
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import mqtt from "mqtt"
 import { ChannelError } from "../Channel.ts"
 import type { MqttParams } from "./MqttParams.ts"
 
@@ -62,6 +61,7 @@ export const connectMqtt = (
     const lost = yield* Deferred.make<ChannelError>()
     const messages = yield* Queue.sliding<MqttInbound>(INBOUND_BUFFER)
     let lastError: unknown
+    const { default: mqtt } = yield* Effect.promise(() => import("mqtt"))
     const client = yield* Effect.acquireRelease(
       Effect.sync(() =>
         mqtt.connect(params.url, {

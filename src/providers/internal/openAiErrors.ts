@@ -2,7 +2,7 @@
  * Translates whatever the OpenAI SDK throws (HTTP errors, connection failures, timeouts, broken streams) into a
  * `ProviderError`, once, with a message safe to show a user: the key is scrubbed, headers are never included.
  */
-import OpenAI from "openai"
+import type OpenAI from "openai"
 import { ProviderError } from "../LlmProvider.ts"
 
 type Reason = ProviderError["reason"]
@@ -116,8 +116,15 @@ const causeMessage = (error: Error) => {
   return inner === undefined || inner.message === "" ? error.message : `${error.message} (${inner.message})`
 }
 
-export const toProviderError = (cause: unknown, context: ErrorContext, nowMs: number): ProviderError => {
+/** `sdk` is the loaded OpenAI module, whose error classes the SDK's exceptions are instances of. */
+export const toProviderError = (
+  cause: unknown,
+  context: ErrorContext,
+  nowMs: number,
+  sdk: typeof OpenAI,
+): ProviderError => {
   if (cause instanceof ProviderError) return cause
+  const OpenAI = sdk
   if (cause instanceof OpenAI.APIConnectionTimeoutError) return makeError(context, "Timeout", "the request timed out")
   if (cause instanceof OpenAI.APIUserAbortError) return makeError(context, "Network", "the request was cancelled")
   if (cause instanceof OpenAI.APIConnectionError) return makeError(context, "Network", causeMessage(cause))

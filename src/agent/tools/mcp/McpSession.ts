@@ -2,10 +2,9 @@
  * One live connection to an MCP server through the official SDK's `Client`: stdio (`command`, `args`, `env`) or
  * streamable HTTP (`url`, `headers`). The connection lives in the caller's scope (closing it closes the client and
  * stops a stdio server); `closed` completes when the server goes away. Everything the server sends back — its
- * tool list, call results — is decoded with `Schema`, and the SDK's exceptions become `McpError`s here, once.
+ * tool list, call results — is decoded with `Schema`, and the SDK's exceptions become `McpError`s here, once. The
+ * SDK is loaded when the first server connects, so a config without MCP servers never loads it.
  */
-import { Client } from "@modelcontextprotocol/sdk/client/index.js"
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js"
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -65,6 +64,12 @@ export const connectMcpServer = Effect.fn("connectMcpServer")(function* (server:
       reason: reason === "Call" && isTimeout(cause) ? "Timeout" : reason,
       message: `${what}: ${describe(cause)}`,
     })
+  const [{ Client }, { StreamableHTTPClientTransport }] = yield* Effect.promise(() =>
+    Promise.all([
+      import("@modelcontextprotocol/sdk/client/index.js"),
+      import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
+    ])
+  )
   let transport: Transport
   if (config.command !== undefined) {
     const base = { PATH: env.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin", HOME: env.get("HOME") ?? env.homeDir }

@@ -6,7 +6,6 @@
  * to stdout) is reported through `onerror` and skipped. The server's stderr goes to the debug log.
  */
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js"
-import { deserializeMessage, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js"
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js"
 import type * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -24,6 +23,9 @@ export interface StdioServerOptions {
 
 /** Spawns the server; the transport's `onclose` fires once, when the process ends or the transport is closed. */
 export const makeStdioTransport = Effect.fn("makeStdioTransport")(function* (options: StdioServerOptions) {
+  const { deserializeMessage, serializeMessage } = yield* Effect.promise(() =>
+    import("@modelcontextprotocol/sdk/shared/stdio.js")
+  )
   const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
   const outgoing = yield* Queue.unbounded<Uint8Array, Cause.Done>()
   const encoder = new TextEncoder()
