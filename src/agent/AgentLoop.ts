@@ -14,7 +14,7 @@ import * as Schema from "effect/Schema"
 import { AppConfig } from "../config/AppConfig.ts"
 import { type InboundMessage, sessionKeyOf } from "../bus/Messages.ts"
 import { type ChatMessage, LlmProvider, type ProviderError, type Usage } from "../providers/LlmProvider.ts"
-import { SessionStore, type StoreError } from "../sessions/SessionStore.ts"
+import { SessionStore, type StoredMessage, type StoreError } from "../sessions/SessionStore.ts"
 import { ContextBuilder } from "./ContextBuilder.ts"
 import { MemoryConsolidator } from "./memory/MemoryConsolidator.ts"
 import type { ToolContext } from "./tools/Tool.ts"
@@ -87,11 +87,19 @@ export class AgentLoop extends Context.Service<AgentLoop, {
             const usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 }
             return { content: refusal, suppressed: false, iterations: 0, hitLimit: false, usage }
           }
-          const consolidateLater = ephemeral ? Effect.void : memory.schedule(sessionKey).pipe(Effect.asVoid)
           const history = ephemeral ? [] : yield* sessions.history(sessionKey, { maxMessages: defaults.memoryWindow })
           const { messages: initial, userContent } = yield* contexts.build(message, history)
-          const persist = (stored: Parameters<typeof sessions.append>[1]) =>
-            ephemeral ? Effect.void : sessions.append(sessionKey, stored).pipe(Effect.asVoid)
+          const written: Array<StoredMessage> = []
+          const persist = (stored: StoredMessage) =>
+            ephemeral
+              ? Effect.void
+              : sessions.append(sessionKey, stored).pipe(Effect.andThen(Effect.sync(() => void written.push(stored))))
+          const consolidateLater = Effect.suspend(() =>
+            ephemeral ? Effect.void : memory.schedule(
+              sessionKey,
+              history.length < defaults.memoryWindow ? [...history, ...written] : undefined,
+            ).pipe(Effect.asVoid)
+          )
           yield* persist({
             role: "user",
             content: userContent,

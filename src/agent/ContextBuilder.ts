@@ -13,6 +13,7 @@ import * as Path from "effect/Path"
 import { AppConfig } from "../config/AppConfig.ts"
 import type { InboundMessage } from "../bus/Messages.ts"
 import { Environment } from "../platform/Environment.ts"
+import { formatNow } from "../platform/zonedTime.ts"
 import type { ChatMessage } from "../providers/LlmProvider.ts"
 import type { StoredMessage } from "../sessions/SessionStore.ts"
 import { SkillsPrompt } from "./SkillsPrompt.ts"
@@ -43,29 +44,6 @@ export const formatUserContent = (message: InboundMessage) => {
     parts.push(`[Attachment: ${media.url}${media.mimeType === undefined ? "" : ` (${media.mimeType})`}]`)
   }
   return parts.join("\n")
-}
-
-const formatNow = (millis: number, timeZone: string) => {
-  const date = new Date(millis)
-  const safeZone = (() => {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone })
-      return timeZone
-    } catch {
-      return "UTC"
-    }
-  })()
-  const text = new Intl.DateTimeFormat("en-CA", {
-    timeZone: safeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(date).replace(",", "")
-  const weekday = new Intl.DateTimeFormat("en-US", { timeZone: safeZone, weekday: "long" }).format(date)
-  return `${text} (${weekday}, ${safeZone})`
 }
 
 export const toChatMessage = (stored: StoredMessage): ChatMessage => {

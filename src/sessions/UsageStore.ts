@@ -37,18 +37,6 @@ export class UsageError extends Schema.TaggedError<UsageError>()("UsageError", {
 
 export const emptyTotals: UsageTotals = { promptTokens: 0, completionTokens: 0, totalTokens: 0, calls: 0 }
 
-/** The calendar day (`YYYY-MM-DD`) of `millis` in `timeZone` (UTC when the zone is unknown). */
-export const calendarDay = (millis: number, timeZone: string): string => {
-  const format = (zone: string) =>
-    new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
-      .format(new Date(millis))
-  try {
-    return format(timeZone)
-  } catch {
-    return format("UTC")
-  }
-}
-
 export class UsageStore extends Context.Service<UsageStore, {
   readonly record: (sessionKey: string, day: string, usage: Usage, at: number) => Effect.Effect<void, UsageError>
   /** Totals of one day (or all days), of one session (or all sessions). */

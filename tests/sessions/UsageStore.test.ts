@@ -3,7 +3,8 @@
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { calendarDay, emptyTotals, UsageStore } from "../../src/sessions/UsageStore.ts"
+import { calendarDay } from "../../src/platform/zonedTime.ts"
+import { emptyTotals, UsageStore } from "../../src/sessions/UsageStore.ts"
 import { Database } from "../../src/storage/Database.ts"
 import { assertEquals } from "../support/assert.ts"
 

@@ -20,11 +20,12 @@ import * as Semaphore from "effect/Semaphore"
 import { AppConfig } from "../../config/AppConfig.ts"
 import { Environment } from "../../platform/Environment.ts"
 import { LlmProvider } from "../../providers/LlmProvider.ts"
-import { type IndexedMessage, SessionStore } from "../../sessions/SessionStore.ts"
+import { type IndexedMessage, SessionStore, type StoredMessage } from "../../sessions/SessionStore.ts"
 import { UsageMeter } from "../usage/UsageMeter.ts"
 import { Workspace } from "../Workspace.ts"
-import { planConsolidation } from "./consolidationPlan.ts"
-import { consolidationMessages, formatStamp, readSaveMemory, type SavedMemory, saveMemorySpec } from "./saveMemory.ts"
+import { isDue, planConsolidation } from "./consolidationPlan.ts"
+import { formatStamp } from "../../platform/zonedTime.ts"
+import { consolidationMessages, readSaveMemory, type SavedMemory, saveMemorySpec } from "./saveMemory.ts"
 
 export class ConsolidationError extends Schema.TaggedError<ConsolidationError>()("ConsolidationError", {
   reason: Schema.Literals(["Provider", "NoToolCall", "Store", "Files", "Conflict"]),
@@ -47,7 +48,11 @@ export class MemoryConsolidator extends Context.Service<MemoryConsolidator, {
    * Starts a background consolidation of the session if it is due and none is running, and returns at once with
    * the running consolidation's fiber. Failures are logged, never raised.
    */
-  readonly schedule: (sessionKey: string) => Effect.Effect<Fiber.Fiber<void>>
+  readonly schedule: (
+    sessionKey: string,
+    /** Every unconsolidated message, when the caller already has them: a session not due is then not read again. */
+    pending?: ReadonlyArray<StoredMessage>,
+  ) => Effect.Effect<Fiber.Fiber<void> | undefined>
   /** Consolidates the session's older part if it is due (waits for a running consolidation first). */
   readonly consolidateIfDue: (
     sessionKey: string,
@@ -157,7 +162,12 @@ export class MemoryConsolidator extends Context.Service<MemoryConsolidator, {
         }))
       )
 
-      const schedule = Effect.fn("MemoryConsolidator.schedule")(function* (key: string) {
+      const schedule = Effect.fn("MemoryConsolidator.schedule")(function* (
+        key: string,
+        pending?: ReadonlyArray<StoredMessage>,
+      ) {
+        const options = { memoryWindow: defaults.memoryWindow, tokenBudget: defaults.memoryTokenBudget }
+        if (pending !== undefined && !isDue(pending, options)) return undefined
         const running = yield* FiberMap.get(background, key)
         if (Option.isSome(running)) return running.value
         return yield* FiberMap.run(background, key, { onlyIfMissing: true })(

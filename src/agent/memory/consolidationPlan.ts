@@ -18,6 +18,11 @@ export interface PlanOptions {
   readonly tokenBudget: number
 }
 
+/** Whether messages `pending` (all the unconsolidated ones) make the session due for consolidation. */
+export const isDue = (pending: ReadonlyArray<StoredMessage>, options: PlanOptions) =>
+  pending.length >= options.memoryWindow ||
+  (options.tokenBudget > 0 && pending.reduce((sum, message) => sum + estimateTokens(message), 0) >= options.tokenBudget)
+
 /**
  * The index (exclusive) up to which the unconsolidated messages `pending` (oldest first) should be consolidated,
  * or undefined when the session is not due or has no user message to cut at.

@@ -7,6 +7,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type { ChatMessage, ToolCall, ToolSpec } from "../../providers/LlmProvider.ts"
 import type { StoredMessage } from "../../sessions/SessionStore.ts"
+import { formatStamp } from "../../platform/zonedTime.ts"
 
 export const SAVE_MEMORY = "save_memory"
 
@@ -32,25 +33,6 @@ export const saveMemorySpec: ToolSpec = {
     },
     required: ["history_entry", "memory_update"],
   },
-}
-
-/** `YYYY-MM-DD HH:MM` of `millis` in `timeZone` (UTC when the zone is unknown). */
-export const formatStamp = (millis: number, timeZone: string) => {
-  const format = (zone: string) =>
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone: zone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    }).format(new Date(millis)).replace(",", "")
-  try {
-    return format(timeZone)
-  } catch {
-    return format("UTC")
-  }
 }
 
 const clip = (text: string, limit: number) => text.length <= limit ? text : `${text.slice(0, limit)}… [truncated]`

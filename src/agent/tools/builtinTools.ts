@@ -7,9 +7,7 @@
  * modules, which the worker must load) when `tools.restrictToWorkspace` is set; a worker that cannot start is
  * logged once and every call says why.
  */
-import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as FileSystem from "effect/FileSystem"
 import type * as HttpClient from "effect/http/HttpClient"
 import type * as Path from "effect/Path"
@@ -80,14 +78,7 @@ const inWorker = (tools: ReadonlyArray<Tool>) =>
       Effect.flatMap((fs) => fs.makeDirectory(init.workspace, { recursive: true })),
       Effect.ignore,
     )
-    const { started, worker } = yield* startToolWorker(init, permissions)
-    if (Exit.isFailure(started)) {
-      const reason = Cause.squash(started.cause)
-      yield* Effect.logError(
-        `${reason instanceof Error ? reason.message : String(reason)} (file and web tools will answer with this ` +
-          "error; set CLAW_TOOL_SANDBOX=in-process to run them without the sandbox)",
-      )
-    }
+    const worker = yield* startToolWorker(init, permissions)
     const sandboxed = new Set<string>(SANDBOXED_TOOLS)
     return tools.map((tool): Tool =>
       sandboxed.has(tool.name) ? { ...tool, execute: (args) => worker.call(tool.name, args) } : tool

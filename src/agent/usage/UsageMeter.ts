@@ -12,7 +12,8 @@ import * as Layer from "effect/Layer"
 import { AppConfig } from "../../config/AppConfig.ts"
 import { Environment } from "../../platform/Environment.ts"
 import type { Usage } from "../../providers/LlmProvider.ts"
-import { calendarDay, UsageStore } from "../../sessions/UsageStore.ts"
+import { calendarDay } from "../../platform/zonedTime.ts"
+import { UsageStore } from "../../sessions/UsageStore.ts"
 
 const tokens = (n: number) => n.toLocaleString("en-US")
 

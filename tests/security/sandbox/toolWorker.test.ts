@@ -30,8 +30,7 @@ const withWorker = async (
   const read = [workspace, APP_PATHS.source, APP_PATHS.nodeModules]
   try {
     await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-      const { started, worker } = yield* startToolWorker(init, { read, write: [workspace], net: false })
-      assertEquals(started._tag, "Success")
+      const worker = yield* startToolWorker(init, { read, write: [workspace], net: false })
       const call = (name: string, args: unknown) =>
         Effect.runPromise(
           worker.call(name, args).pipe(Effect.catch((error) => Effect.succeed(`Error: ${error.message}`))),

@@ -97,21 +97,33 @@ const spawn = (init: WorkerInit, permissions: WorkerPermissions) =>
     return live
   })
 
-/** Starts the worker now (so a problem shows at startup) and returns a client that restarts it when needed. */
+/**
+ * A client for the worker, which starts on the first call (an idle gateway does not pay for a second isolate) and
+ * again after a crash. A worker that cannot start is logged once and each call answers with the reason.
+ */
 export const startToolWorker = (
   init: WorkerInit,
   permissions: WorkerPermissions,
-): Effect.Effect<{ readonly worker: ToolWorker; readonly started: Exit.Exit<void, ToolError> }, never, Scope.Scope> =>
+): Effect.Effect<ToolWorker, never, Scope.Scope> =>
   Effect.gen(function* () {
     let current: Live | undefined
     let nextId = 0
     const lock = yield* Semaphore.make(1)
     yield* Effect.addFinalizer(() => Effect.sync(() => current?.worker.terminate()))
+    let reported = false
     const ensure = lock.withPermits(1)(
       Effect.suspend(() =>
-        current !== undefined && !current.dead
-          ? Effect.succeed(current)
-          : spawn(init, permissions).pipe(Effect.tap((live) => Effect.sync(() => void (current = live))))
+        current !== undefined && !current.dead ? Effect.succeed(current) : spawn(init, permissions).pipe(
+          Effect.tap((live) => Effect.sync(() => void (current = live))),
+          Effect.tapError((error) =>
+            reported ? Effect.void : Effect.sync(() => void (reported = true)).pipe(
+              Effect.andThen(Effect.logError(
+                `${error.message} (file and web tools answer with this error; set CLAW_TOOL_SANDBOX=in-process ` +
+                  "to run them without the sandbox)",
+              )),
+            )
+          ),
+        )
       ),
     )
     const call = Effect.fn("ToolSandbox.call")(function* (name: string, args: unknown) {
@@ -127,6 +139,5 @@ export const startToolWorker = (
       })
       return reply.ok ? reply.text : yield* new ToolError({ message: reply.text })
     })
-    const started = yield* Effect.exit(Effect.asVoid(ensure))
-    return { worker: { call }, started }
+    return { call } satisfies ToolWorker
   })
