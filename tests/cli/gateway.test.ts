@@ -3,7 +3,7 @@
  * gracefully on SIGTERM/SIGINT, and keeps secrets out of its logs.
  */
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts"
-import { fakeLlmConfig, makeHome, startGateway } from "../support/cli.ts"
+import { fakeLlmConfig, makeHome, runClaw, startGateway } from "../support/cli.ts"
 import { startFakeLlm } from "../support/fake_llm.ts"
 import { connectClient } from "../support/ws_client.ts"
 
@@ -69,6 +69,33 @@ Deno.test("claw gateway refuses to start with a broken config and names every pr
     assertStringIncludes(gateway.logs(), `channels.websocket.port: expected number, got "eighty"`)
     assertStringIncludes(gateway.logs(), "agents.defaults.temperature")
   } finally {
+    await home.cleanup()
+  }
+})
+
+Deno.test("claw gateway keeps running when a channel cannot start, and status commands say why", async () => {
+  const blocker = Deno.listen({ hostname: "127.0.0.1", port: 0 })
+  const port = (blocker.addr as Deno.NetAddr).port
+  const home = await makeHome({ channels: { websocket: { port } } })
+  const gateway = startGateway({ env: home.env })
+  try {
+    await gateway.waitForLog(/Channel websocket cannot run: .*already in use/)
+    await gateway.waitForLog(/claw gateway started/)
+    await new Promise((resolve) => setTimeout(resolve, 2_500))
+    const channels = await runClaw(["channels", "status"], { env: home.env })
+    assertEquals(channels.code, 0, channels.stderr)
+    assertStringIncludes(channels.stdout, "Gateway running")
+    assertStringIncludes(channels.stdout, "websocket: disconnected")
+    assertStringIncludes(channels.stdout, `Cannot listen on 127.0.0.1:${port}: the address is already in use`)
+    const status = await runClaw(["status"], { env: home.env })
+    assertStringIncludes(status.stdout, "Gateway running")
+    assertStringIncludes(status.stdout, "already in use")
+    assertEquals(await gateway.stop("SIGTERM"), 0, "the gateway was still up")
+    const after = await runClaw(["channels", "status"], { env: home.env })
+    assertStringIncludes(after.stdout, "Gateway not running")
+  } finally {
+    await gateway.stop()
+    blocker.close()
     await home.cleanup()
   }
 })

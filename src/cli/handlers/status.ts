@@ -4,8 +4,14 @@
  */
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as FileSystem from "effect/FileSystem"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import { gatewayStatusLines } from "../../channels/gatewayStatus.ts"
+import { socketChatAccounts } from "../../channels/socket-chat/SocketChatConfig.ts"
 import { AppConfig } from "../../config/AppConfig.ts"
+import { Database } from "../../storage/Database.ts"
+import { StateStore } from "../../storage/StateStore.ts"
 import { Environment } from "../../platform/Environment.ts"
 import { missingKeyAdvice } from "../../providers/advice.ts"
 import { PROVIDERS } from "../../providers/ProviderRegistry.ts"
@@ -48,17 +54,35 @@ export const statusLines = Effect.gen(function* () {
       : "not set"
     lines.push(`  ${spec.name.padEnd(11)} ${state}`)
   }
-  const channels = Object.entries(app.config.channels)
-    .filter(([, channel]) => (channel as { enabled?: boolean }).enabled === true)
-    .map(([name]) => name)
+  const { mochat, socketChat, websocket } = app.config.channels
+  const channels = [
+    ...(websocket.enabled ? [`websocket (${websocket.host}:${websocket.port})`] : []),
+    ...(mochat.enabled ? ["mochat"] : []),
+    ...socketChatAccounts(socketChat).filter((account) => account.enabled).map((account) =>
+      account.accountId === "default" ? "socket-chat" : `socket-chat:${account.accountId}`
+    ),
+  ]
   lines.push("", `Channels:  ${channels.length === 0 ? "none enabled" : channels.join(", ")}`)
   return lines
+})
+
+/** The running gateway's channels, read without creating a database that is not there. */
+const liveChannelLines = Effect.gen(function* () {
+  const app = yield* AppConfig
+  const fs = yield* FileSystem.FileSystem
+  if (!(yield* fs.exists(app.databasePath).pipe(Effect.orElseSucceed(() => false)))) return ["Gateway not running."]
+  return yield* gatewayStatusLines.pipe(
+    Effect.provide(StateStore.layer.pipe(Layer.provide(Database.layerFile(app.databasePath)))),
+    Effect.orElseSucceed(() => ["Gateway status unavailable (the store could not be read)."]),
+  )
 })
 
 export const run = () =>
   runCommand(
     { defaultLevel: "Warn", layer: ToolSandbox.layer },
-    Effect.all([statusLines, tokenStatusLines, ToolSandbox.statusLines]).pipe(
-      Effect.flatMap(([lines, tokens, sandbox]) => Console.log([...lines, "", ...tokens, "", ...sandbox].join("\n"))),
+    Effect.all([statusLines, liveChannelLines, tokenStatusLines, ToolSandbox.statusLines]).pipe(
+      Effect.flatMap(([lines, live, tokens, sandbox]) =>
+        Console.log([...lines, ...live.map((line) => `  ${line}`), "", ...tokens, "", ...sandbox].join("\n"))
+      ),
     ),
   )
