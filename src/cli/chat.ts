@@ -23,12 +23,16 @@ export const parseSessionKey = (key: string): CliSession => {
 }
 
 /** Sends `content` and resolves with the turn's `reply` or `error` message. */
-export const ask = (session: CliSession, content: string, onPush: (message: OutboundMessage) => Effect.Effect<void>) =>
+export const ask = (
+  session: CliSession,
+  content: string,
+  onPush: (message: OutboundMessage) => Effect.Effect<void>,
+  id: string = crypto.randomUUID(),
+) =>
   Effect.scoped(Effect.gen(function* () {
     const bus = yield* MessageBus
     const dispatcher = yield* TurnDispatcher
     const subscription = yield* bus.subscribeOutbound
-    const id = crypto.randomUUID()
     yield* dispatcher.dispatch({
       id,
       channel: session.channel,
@@ -46,3 +50,28 @@ export const ask = (session: CliSession, content: string, onPush: (message: Outb
       }
     }
   }))
+
+/**
+ * While an interactive chat runs: turns the agent starts by itself (a subagent reporting back, a cron job delivering
+ * to this chat) are run, and their answers printed, except the replies to `asked` messages, which `ask` prints.
+ */
+export const backgroundReplies = (
+  session: CliSession,
+  asked: ReadonlySet<string>,
+  show: (message: OutboundMessage) => Effect.Effect<void>,
+) =>
+  Effect.gen(function* () {
+    const bus = yield* MessageBus
+    const dispatcher = yield* TurnDispatcher
+    const subscription = yield* bus.subscribeOutbound
+    yield* Effect.forkScoped(dispatcher.run)
+    yield* Effect.forkScoped(Effect.forever(
+      PubSub.take(subscription).pipe(Effect.flatMap((message) =>
+        (message.kind === "reply" || message.kind === "error") && message.channel === session.channel &&
+          message.chatId === session.chatId && message.content !== "" &&
+          (message.replyTo === undefined || !asked.has(message.replyTo))
+          ? show(message)
+          : Effect.void
+      )),
+    ))
+  })

@@ -3,7 +3,7 @@
  * and the subagent's result later reaches the same chat as a new message.
  */
 import { assertEquals, assertStringIncludes } from "../support/assert.ts"
-import { fakeLlmConfig, makeHome, startGateway } from "../support/cli.ts"
+import { fakeLlmConfig, MAIN, makeHome, startGateway } from "../support/cli.ts"
 import { type RecordedRequest, startFakeLlm } from "../support/fake_llm.ts"
 import { connectClient } from "../support/ws_client.ts"
 
@@ -36,6 +36,54 @@ Deno.test("claw gateway delivers a subagent's result to the chat that spawned it
     await client.closed
   } finally {
     await gateway.stop()
+    await home.cleanup()
+    await llm.close()
+  }
+})
+
+Deno.test("claw agent in interactive mode prints a subagent's result when it arrives", async () => {
+  const llm = await startFakeLlm()
+  llm.setHandler((request) => {
+    const user = lastUser(request)
+    if (user.includes("[Subagent task]")) return { text: "The population is 3.7 million.", delayMs: 300 }
+    if (user.startsWith('[Subagent "population" finished]')) return { text: "Berlin has 3.7 million people." }
+    return request.body.messages?.at(-1)?.role === "tool"
+      ? { text: "I asked a subagent to look it up." }
+      : { toolCalls: [{ name: "spawn", arguments: { task: "Find Berlin's population", label: "population" } }] }
+  })
+  const home = await makeHome(fakeLlmConfig(llm.url))
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "agent", "--no-markdown"],
+    env: { ...home.env, PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: home.home },
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn()
+  const writer = child.stdin.getWriter()
+  let stdout = ""
+  const reading = (async () => {
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) stdout += chunk
+  })()
+  try {
+    await writer.write(new TextEncoder().encode("How many people live in Berlin?\n"))
+    const deadline = Date.now() + 15_000
+    while (!stdout.includes("Berlin has 3.7 million people.") && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    assertStringIncludes(stdout, "I asked a subagent to look it up.")
+    assertStringIncludes(stdout, "Berlin has 3.7 million people.")
+    await writer.write(new TextEncoder().encode("exit\n"))
+    await writer.close()
+    assertEquals((await child.status).code, 0)
+  } finally {
+    try {
+      child.kill()
+    } catch {
+      // exited
+    }
+    await reading
+    await child.stderr.cancel()
     await home.cleanup()
     await llm.close()
   }

@@ -9,7 +9,7 @@ import * as Terminal from "effect/Terminal"
 import { Workspace } from "../../agent/Workspace.ts"
 import type { OutboundMessage } from "../../bus/Messages.ts"
 import { Environment } from "../../platform/Environment.ts"
-import { ask, type CliSession, parseSessionKey } from "../chat.ts"
+import { ask, backgroundReplies, type CliSession, parseSessionKey } from "../chat.ts"
 import { CliFailure } from "../CliFailure.ts"
 import { agentLayer } from "../layers.ts"
 import { renderMarkdown } from "../renderMarkdown.ts"
@@ -27,13 +27,22 @@ export interface AgentInput {
 const interactiveSession = (session: CliSession, show: (text: string) => Effect.Effect<void>) =>
   Effect.gen(function* () {
     const terminal = yield* Terminal.Terminal
+    const asked = new Set<string>()
+    yield* backgroundReplies(
+      session,
+      asked,
+      (message) =>
+        message.kind === "error" ? Console.error(`\nError: ${message.content}`) : show(`\n${message.content}`),
+    )
     yield* Console.log("claw interactive chat. Type exit, quit or :q (or press Ctrl+D) to leave; /help for commands.")
     while (true) {
       yield* terminal.display("\nYou: ")
       const line = yield* terminal.readLine.pipe(Effect.option)
       if (Option.isNone(line) || EXIT_WORDS.has(line.value.trim().toLowerCase())) return
       if (line.value.trim() === "") continue
-      const reply = yield* ask(session, line.value, (push) => show(push.content))
+      const id = crypto.randomUUID()
+      asked.add(id)
+      const reply = yield* ask(session, line.value, (push) => show(push.content), id)
       if (reply.kind === "error") yield* Console.error(`Error: ${reply.content}`)
       else if (reply.content !== "") yield* show(reply.content)
     }
@@ -50,7 +59,7 @@ export const run = (input: AgentInput) =>
       const render = input.markdown && env.stdoutIsTerminal
       const show = (text: string) =>
         (render ? renderMarkdown(text) : Effect.succeed(text)).pipe(Effect.flatMap((out) => Console.log(out)))
-      if (Option.isNone(input.message)) return yield* interactiveSession(session, show)
+      if (Option.isNone(input.message)) return yield* Effect.scoped(interactiveSession(session, show))
       const reply: OutboundMessage = yield* ask(session, input.message.value, (push) => show(push.content))
       if (reply.kind === "error") {
         yield* Console.error(`Error: ${reply.content}`)
