@@ -3,6 +3,7 @@
  * (already explained to the user unless it is a bug, which is printed); a missing Deno permission is one line naming
  * the flag that grants it; SIGINT/SIGTERM shut down gracefully and exit 0. Everything else lives in src/.
  */
+import "./src/platform/asyncContext.ts"
 import "./src/platform/processEnv.ts"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
@@ -10,8 +11,10 @@ import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Scheduler from "effect/Scheduler"
 import { runCli } from "./src/cli/Cli.ts"
 import { CliFailure } from "./src/cli/CliFailure.ts"
+import { denoScheduler } from "./src/platform/denoScheduler.ts"
 import { describeMissingPermission, findMissingPermission } from "./src/security/permissions/missingPermission.ts"
 
 const permissionLine = (error: unknown) => {
@@ -36,6 +39,7 @@ runCli.pipe(
       : Console.error(permissionLine(Cause.squash(cause)) ?? Cause.pretty(cause))
   ),
   Effect.provide(NodeServices.layer),
+  Effect.provideService(Scheduler.Scheduler, denoScheduler),
   NodeRuntime.runMain({
     disableErrorReporting: true,
     teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause) ? 0 : 1),

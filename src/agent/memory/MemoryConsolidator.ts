@@ -6,6 +6,7 @@
  * the next check tries again. Consolidations of one session never overlap; background ones run in fibers owned by
  * this service, so they never hold up a turn and end when the service's scope closes.
  */
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
@@ -26,6 +27,9 @@ import { Workspace } from "../Workspace.ts"
 import { isDue, planConsolidation } from "./consolidationPlan.ts"
 import { formatStamp } from "../../platform/zonedTime.ts"
 import { consolidationMessages, readSaveMemory, type SavedMemory, saveMemorySpec } from "./saveMemory.ts"
+
+/** How long to wait before retrying after `failures` consecutive failed consolidations. */
+export const retryDelayMs = (failures: number) => failures <= 1 ? 0 : Math.min(30, 2 ** (failures - 2)) * 60_000
 
 export class ConsolidationError extends Schema.TaggedError<ConsolidationError>()("ConsolidationError", {
   reason: Schema.Literals(["Provider", "NoToolCall", "Store", "Files", "Conflict"]),
@@ -162,19 +166,35 @@ export class MemoryConsolidator extends Context.Service<MemoryConsolidator, {
         }))
       )
 
+      /** Consecutive failures per session: the first is retried after the next turn, then 1, 2, 4… up to 30 min. */
+      const failures = new Map<string, { readonly count: number; readonly retryAt: number }>()
+
       const schedule = Effect.fn("MemoryConsolidator.schedule")(function* (
         key: string,
         pending?: ReadonlyArray<StoredMessage>,
       ) {
         const options = { memoryWindow: defaults.memoryWindow, tokenBudget: defaults.memoryTokenBudget }
         if (pending !== undefined && !isDue(pending, options)) return undefined
+        const now = yield* Clock.currentTimeMillis
+        const backoff = failures.get(key)
+        if (backoff !== undefined && now < backoff.retryAt) return undefined
         const running = yield* FiberMap.get(background, key)
         if (Option.isSome(running)) return running.value
         return yield* FiberMap.run(background, key, { onlyIfMissing: true })(
           consolidateIfDue(key).pipe(
+            Effect.tap(() => Effect.sync(() => void failures.delete(key))),
             Effect.asVoid,
             Effect.catch((error) =>
-              Effect.logWarning(`Memory consolidation of session ${key} failed (will retry): ${error.message}`)
+              Effect.gen(function* () {
+                const count = (failures.get(key)?.count ?? 0) + 1
+                const delay = retryDelayMs(count)
+                failures.set(key, { count, retryAt: (yield* Clock.currentTimeMillis) + delay })
+                yield* Effect.logWarning(
+                  `Memory consolidation of session ${key} failed (retrying ${
+                    delay === 0 ? "after the next turn" : `in ${Math.round(delay / 60_000)} min or later`
+                  }): ${error.message}`,
+                )
+              })
             ),
           ),
         )

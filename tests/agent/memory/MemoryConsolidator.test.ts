@@ -5,7 +5,7 @@
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
-import { MemoryConsolidator } from "../../../src/agent/memory/MemoryConsolidator.ts"
+import { MemoryConsolidator, retryDelayMs } from "../../../src/agent/memory/MemoryConsolidator.ts"
 import { SessionStore } from "../../../src/sessions/SessionStore.ts"
 import { assert, assertEquals, assertStringIncludes } from "../../support/assert.ts"
 import { type AgentHarness, eventually, makeAgentHarness } from "../../support/agent_harness.ts"
@@ -174,5 +174,27 @@ Deno.test(
     assertEquals(await offsetOf(h), 0)
     assertEquals(await read(`${h.workspace}/memory/HISTORY.md`), "")
     assertEquals((await h.ask("What is my name?")).content, "Your name is Ada.")
+  }),
+)
+
+Deno.test("MemoryConsolidator backs off after repeated failures instead of calling the model every turn", () => {
+  assertEquals([1, 2, 3, 4, 7, 20].map(retryDelayMs), [0, 60_000, 120_000, 240_000, 1_800_000, 1_800_000])
+})
+
+Deno.test(
+  "MemoryConsolidator stops retrying a failing consolidation on every turn after the second failure",
+  withHarness(async (h) => {
+    await seed(h, 6)
+    h.llm.setHandler((request) => isConsolidation(request) ? { text: "No tool for you." } : { text: "Sure." })
+    await h.ask("one")
+    await eventually(() => consolidations(h).length === 1, "the first attempt")
+    await h.ask("two")
+    await eventually(() => consolidations(h).length === 2, "the retry after the next turn")
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    await h.ask("three")
+    await h.ask("four")
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    assertEquals(consolidations(h).length, 2, "no attempt during the back-off")
+    assertEquals(await offsetOf(h), 0)
   }),
 )
