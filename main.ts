@@ -11,10 +11,8 @@ import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Scheduler from "effect/Scheduler"
 import { runCli } from "./src/cli/Cli.ts"
 import { CliFailure } from "./src/cli/CliFailure.ts"
-import { denoScheduler } from "./src/platform/denoScheduler.ts"
 import { describeMissingPermission, findMissingPermission } from "./src/security/permissions/missingPermission.ts"
 
 const permissionLine = (error: unknown) => {
@@ -39,7 +37,6 @@ runCli.pipe(
       : Console.error(permissionLine(Cause.squash(cause)) ?? Cause.pretty(cause))
   ),
   Effect.provide(NodeServices.layer),
-  Effect.provideService(Scheduler.Scheduler, denoScheduler),
   NodeRuntime.runMain({
     disableErrorReporting: true,
     teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause) ? 0 : 1),
