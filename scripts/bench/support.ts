@@ -3,6 +3,7 @@
  * /proc) and statistics.
  */
 import { fileURLToPath } from "node:url"
+import { spawnWatched } from "../../tests/support/process.ts"
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url))
 export const MAIN = `${ROOT}main.ts`
@@ -34,50 +35,8 @@ export const machine = () => {
   return `${cpu}, ${cores} cores, ${round(memory)} GiB, Deno ${Deno.version.deno}, ${Deno.build.os}/${Deno.build.arch}`
 }
 
-export interface Spawned {
-  readonly child: Deno.ChildProcess
-  readonly output: () => string
-  readonly waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>
-  readonly stop: () => Promise<void>
-}
-
-export const spawn = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Spawned => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [...args],
-    env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn()
-  let text = ""
-  const decoder = new TextDecoder()
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true })
-  }
-  const pumping = Promise.all([pump(child.stdout), pump(child.stderr)])
-  return {
-    child,
-    output: () => text,
-    waitFor: async (pattern, timeoutMs = 20_000) => {
-      const deadline = Date.now() + timeoutMs
-      while (true) {
-        const match = text.match(pattern)
-        if (match !== null) return match
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${text}`)
-        await new Promise((resolve) => setTimeout(resolve, 2))
-      }
-    },
-    stop: async () => {
-      try {
-        child.kill("SIGTERM")
-      } catch {
-        // already gone
-      }
-      await child.status
-      await pumping
-    },
-  }
-}
+export const spawn = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  spawnWatched(args, { env: { NO_COLOR: "1", ...env } })
 
 /** The instant fake LLM (smallest valid streamed answer) in its own process. */
 export const startInstantLlm = async () => {

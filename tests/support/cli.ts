@@ -3,6 +3,7 @@
  * file pointed at the local fake LLM, and helpers to run one command or a whole gateway.
  */
 import { fileURLToPath } from "node:url"
+import { spawnWatched } from "./process.ts"
 
 export const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url))
 
@@ -96,46 +97,10 @@ export const startGateway = (
     readonly flags?: ReadonlyArray<string>
   },
 ): RunningGateway => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...(options.flags ?? DEFAULT_FLAGS), MAIN, "gateway", ...(options.args ?? [])],
+  const watched = spawnWatched(["run", ...(options.flags ?? DEFAULT_FLAGS), MAIN, "gateway", ...(options.args ?? [])], {
     env: baseEnv(options.env),
     clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn()
-  let text = ""
-  const decoder = new TextDecoder()
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true })
-  }
-  const pumping = Promise.all([pump(child.stdout), pump(child.stderr)])
-  let exited: number | undefined
-  const status = child.status.then((s) => (exited = s.code))
-  return {
-    process: child,
-    logs: () => text,
-    waitForLog: async (pattern, timeoutMs = 15_000) => {
-      const deadline = Date.now() + timeoutMs
-      while (true) {
-        const match = text.match(pattern)
-        if (match !== null) return match
-        if (exited !== undefined) throw new Error(`gateway exited with ${exited} before logging ${pattern}:\n${text}`)
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern} in gateway logs:\n${text}`)
-        await new Promise((resolve) => setTimeout(resolve, 20))
-      }
-    },
-    stop: async (signal = "SIGTERM") => {
-      if (exited === undefined) {
-        try {
-          child.kill(signal)
-        } catch {
-          // already gone
-        }
-      }
-      const code = await status
-      await pumping
-      return code
-    },
-  }
+    label: "the gateway",
+  })
+  return { process: watched.child, logs: watched.output, waitForLog: watched.waitFor, stop: watched.stop }
 }

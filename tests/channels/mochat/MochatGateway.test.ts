@@ -4,46 +4,16 @@
  * restart it answers only what arrived while it was down (the cursors survived in the store), and the token
  * never reaches a log line.
  */
-import { fileURLToPath } from "node:url"
 import { assert, assertEquals } from "../../support/assert.ts"
+import { startGateway as startClaw } from "../../support/cli.ts"
 import { startFakeLlm } from "../../support/fake_llm.ts"
 import { AGENT, type FakeMochat, startFakeMochat } from "../../support/fake_mochat.ts"
 import { sleep, subscribedTo, until } from "./harness.ts"
 
-const MAIN = fileURLToPath(new URL("../../../main.ts", import.meta.url))
 const TOKEN = "claw_e2eSecretToken42"
 
-const startGateway = (configPath: string, home: string) => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "gateway", "--config", configPath],
-    env: { CLAW_HOME: home, NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn()
-  let logs = ""
-  const decoder = new TextDecoder()
-  const drain = (stream: ReadableStream<Uint8Array>) =>
-    stream.pipeTo(new WritableStream({ write: (chunk) => void (logs += decoder.decode(chunk)) })).catch(() => {})
-  const drained = Promise.all([drain(child.stdout), drain(child.stderr)])
-  let exited = false
-  const status = child.status.then((s) => {
-    exited = true
-    return s
-  })
-  return {
-    logs: () => logs,
-    stop: async () => {
-      if (!exited) child.kill("SIGTERM")
-      const killer = setTimeout(() => !exited && child.kill("SIGKILL"), 10_000)
-      const { code } = await status
-      clearTimeout(killer)
-      await drained
-      return code
-    },
-  }
-}
+const startGateway = (configPath: string, home: string) =>
+  startClaw({ env: { CLAW_HOME: home, NO_COLOR: "1" }, args: ["--config", configPath] })
 
 const sessionSends = (fake: FakeMochat) => fake.sends.filter((s) => s.path === "/api/claw/sessions/send")
 
