@@ -9,6 +9,7 @@ import { MessageBus } from "../../src/bus/MessageBus.ts"
 import type { InboundMessage } from "../../src/bus/Messages.ts"
 import { type Channel, ChannelError, type ChannelReporter } from "../../src/channels/Channel.ts"
 import { assert, assertEquals } from "../support/assert.ts"
+import { until } from "../support/wait.ts"
 
 /** Drives the platform side: plays users, and sees what the channel delivered. */
 export interface PlatformDriver {
@@ -60,14 +61,6 @@ export const recordingReporter = (): RecordingReporter => {
     outbound: record("outbound"),
     details: (details) => Effect.sync(() => void Object.assign(reported, details)),
     error: (message) => record(`error: ${message}`),
-  }
-}
-
-const until = async (check: () => boolean, what: string, timeoutMs = 5_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
 

@@ -19,6 +19,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net"
 import { Server, type Socket } from "socket.io"
 import msgpackParser from "socket.io-msgpack-parser"
+import { until } from "./wait.ts"
 
 export const AGENT = "agent_bot"
 export const GROUP = "group_1"
@@ -231,14 +232,6 @@ export const startFakeMochat = async (options: FakeOptions = {}) => {
   })
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve))
   const port = (http.address() as AddressInfo).port
-
-  const until = async (check: () => boolean, what: string, timeoutMs = 5_000) => {
-    const deadline = Date.now() + timeoutMs
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`fake Mochat: timed out waiting for ${what}`)
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-  }
 
   return {
     url: `http://127.0.0.1:${port}`,

@@ -14,6 +14,8 @@ import { decodeConfigValue } from "../../../src/config/decodeConfig.ts"
 import { StateStore } from "../../../src/storage/StateStore.ts"
 import { type FakeMochat } from "../../support/fake_mochat.ts"
 import { type RecordingReporter, recordingReporter } from "../Channel.contract.ts"
+import { sleep, until } from "../../support/wait.ts"
+export { sleep, until }
 
 /** The seed's snake_case keys, pointed at `fake`, with fast timings for tests. */
 export const mochatConfig = (fake: FakeMochat, overrides: Record<string, unknown> = {}): MochatConfig => {
@@ -52,16 +54,6 @@ export interface Running {
   readonly answer: (message: InboundMessage, content: string, kind?: OutboundMessage["kind"]) => Promise<void>
   readonly stop: () => Promise<void>
 }
-
-export const until = async (check: () => boolean, what: string, timeoutMs = 5_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A memory state store that outlives channel runs (a "restart" reuses it). */
 export const makeStore = () =>

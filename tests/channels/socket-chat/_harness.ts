@@ -25,14 +25,8 @@ import {
   type TestBackend,
 } from "../../support/socket_chat_backend.ts"
 import { type RecordingReporter, recordingReporter } from "../Channel.contract.ts"
-
-export const until = async (check: () => boolean, what: string, timeoutMs = 5_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
+import { until } from "../../support/wait.ts"
+export { until }
 
 export interface AccountWorld {
   readonly channel: Channel

@@ -13,19 +13,13 @@ import type { InboundMessage, OutboundMessage } from "../../../src/bus/Messages.
 import { decodeConfigValue } from "../../../src/config/decodeConfig.ts"
 import { WebSocketChannel } from "../../../src/channels/websocket/WebSocketChannel.ts"
 import { recordingReporter } from "../Channel.contract.ts"
+import { until } from "../../support/wait.ts"
+export { until }
 
 export const wsConfig = (overrides: Record<string, unknown> = {}) => {
   const decoded = decodeConfigValue({ channels: { websocket: { port: 0, ...overrides } } })
   if (decoded._tag !== "Ok") throw new Error(decoded.problems.join("\n"))
   return decoded.config.channels.websocket
-}
-
-export const until = async (check: () => boolean, what: string, timeoutMs = 5_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
 }
 
 export interface RunningChannel {
