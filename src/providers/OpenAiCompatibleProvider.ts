@@ -17,7 +17,7 @@ import { type ErrorContext, exhausted, makeError, toProviderError } from "./inte
 import { makeAccumulator, toRequestBody } from "./internal/openAiWire.ts"
 import { type ChatOptions, type ChatRequest, type ChatResponse, LlmProvider, ProviderError } from "./LlmProvider.ts"
 import { llmRetrySchedule } from "./llmRetrySchedule.ts"
-import { PROVIDERS } from "./ProviderRegistry.ts"
+import { providerProblem } from "./advice.ts"
 import { type ResolvedProvider, resolveProvider } from "./resolveProvider.ts"
 
 interface Target {
@@ -41,36 +41,21 @@ const make = Effect.gen(function* () {
   const loadSdk = yield* Effect.cached(
     Effect.promise(() => import("openai")).pipe(Effect.map((module) => module.default)),
   )
-  const known = PROVIDERS.map((spec) => spec.name).join(", ")
 
   const target = (request: ChatRequest): Effect.Effect<Target, ProviderError> => {
     const wanted = request.provider ?? defaults.provider
     const lookup = resolveProvider({ model: request.model, provider: wanted }, app.config.providers, env.get)
-    if (lookup._tag === "UnknownProvider") {
-      return configError(
-        lookup.name,
-        "UnknownProvider",
-        `Unknown LLM provider "${lookup.name}": use "auto" or one of ${known}.`,
-      )
-    }
-    if (lookup._tag === "NoProvider") {
-      return configError(
-        "auto",
-        "MissingKey",
-        `No LLM provider for model "${request.model}": set providers.<name>.apiKey in ${app.path} for one of ${known}, ` +
-          `or export its environment variable (e.g. OPENROUTER_API_KEY).`,
-      )
+    const problem = providerProblem(lookup, request.model, app.path)
+    if (problem !== undefined || lookup._tag !== "Found") {
+      const provider = lookup._tag === "UnknownProvider"
+        ? lookup.name
+        : lookup._tag === "Found"
+        ? lookup.provider.spec.name
+        : "auto"
+      return configError(provider, lookup._tag === "UnknownProvider" ? "UnknownProvider" : "MissingKey", problem ?? "")
     }
     const resolved = lookup.provider
     const { spec } = resolved
-    if (resolved.apiKey === undefined && spec.isLocal !== true) {
-      return configError(
-        spec.name,
-        "MissingKey",
-        `No API key for ${spec.displayName} (model "${request.model}"): set providers.${spec.name}.apiKey in ` +
-          `${app.path} or export ${spec.envKeys.join(" or ")}.`,
-      )
-    }
     if (resolved.apiBase === undefined) {
       return configError(
         spec.name,

@@ -1,25 +1,32 @@
 /**
- * What to tell a user whose model has no usable provider: which key is missing and the two places it can go.
+ * What to tell a user whose model cannot be called: an unknown provider, no provider at all, or a missing key, with
+ * the key and the two places it can go. One wording for the provider's errors and the gateway's startup warning.
  */
 import { PROVIDERS } from "./ProviderRegistry.ts"
 import type { ProviderLookup } from "./resolveProvider.ts"
 
+const known = () => PROVIDERS.map((spec) => spec.name).join(", ")
+
 /** `undefined` when the lookup found a provider that can be called. */
-export const missingKeyAdvice = (lookup: ProviderLookup, model: string, configPath: string): string | undefined => {
+export const providerProblem = (lookup: ProviderLookup, model: string, configPath: string): string | undefined => {
   switch (lookup._tag) {
     case "UnknownProvider":
-      return `Unknown provider "${lookup.name}" in agents.defaults.provider (${configPath}). Known providers: ${
-        PROVIDERS.map((s) => s.name).join(", ")
-      }.`
+      return `Unknown LLM provider "${lookup.name}": use "auto" or one of ${known()}.`
     case "NoProvider":
-      return `No LLM provider is configured for model "${model}". Add an API key: set providers.openrouter.apiKey in ${configPath} or export OPENROUTER_API_KEY (any provider of \`claw status\` works).`
+      return `No LLM provider for model "${model}": set providers.<name>.apiKey in ${configPath} for one of ${known()}, ` +
+        `or export its environment variable (e.g. OPENROUTER_API_KEY).`
     case "Found": {
-      const { provider } = lookup
-      if (provider.apiKey !== undefined || provider.spec.isLocal === true) return undefined
-      const env = provider.spec.envKeys[0]
-      return `No API key for ${provider.spec.displayName} (model "${model}"): set providers.${provider.spec.name}.apiKey in ${configPath}${
-        env === undefined ? "" : ` or export ${env}`
-      }. Or use any other provider, e.g. providers.openrouter.apiKey / OPENROUTER_API_KEY.`
+      const { spec, apiKey } = lookup.provider
+      if (apiKey !== undefined || spec.isLocal === true) return undefined
+      return `No API key for ${spec.displayName} (model "${model}"): set providers.${spec.name}.apiKey in ` +
+        `${configPath} or export ${spec.envKeys.join(" or ")}.`
     }
   }
+}
+
+/** The startup warning: the problem, plus the gateway route that works for any model. */
+export const missingKeyAdvice = (lookup: ProviderLookup, model: string, configPath: string): string | undefined => {
+  const problem = providerProblem(lookup, model, configPath)
+  if (problem === undefined || lookup._tag !== "Found" || lookup.provider.spec.name === "openrouter") return problem
+  return `${problem} Or use any other provider, e.g. providers.openrouter.apiKey / OPENROUTER_API_KEY.`
 }
